@@ -1,0 +1,1 @@
+"""Building the student release from source/ (nbgrader's generate_assignment)."""

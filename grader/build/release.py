@@ -1,0 +1,90 @@
+"""Generate release/ from source/ with nbgrader, and tell whether release/ is up to date."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.course import Course, CourseError, nbgrader_error
+
+
+def _generate(course: Course, assignment: str, **course_directory: str) -> None:
+    """Run nbgrader's generate_assignment; raise CourseError with nbgrader's reason."""
+    result = course.api(**course_directory).generate_assignment(
+        assignment, force=True, create=True
+    )
+    if not result["success"]:
+        raise CourseError(f"{assignment}: nbgrader could not release it: {_last_error(result)}")
+
+
+def _last_error(result: dict) -> str:
+    """The most useful single line of a failed nbgrader API call: the root exception."""
+    return nbgrader_error(result)
+
+
+def build(
+    course: Course,
+    assignments: list[str] | None = None,
+    on_progress: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Regenerate release/ for the given assignments (default: all), and the gradebook."""
+    names = assignments or course.assignments()
+    for name in names:
+        course.require_assignment(name)
+        _generate(course, name)
+        if on_progress:
+            on_progress(name)
+    return names
+
+
+def stale(course: Course, on_progress: Callable[[str], None] | None = None) -> list[str]:
+    """Assignments whose committed release/ differs from what source/ generates.
+
+    Generates into a temporary folder with a temporary gradebook, so nothing in the
+    course changes.
+    """
+    out_of_date = []
+    with tempfile.TemporaryDirectory(prefix="course-check-") as scratch:
+        scratch_path = Path(scratch)
+        for name in course.assignments():
+            _generate(
+                course,
+                name,
+                release_directory=str(scratch_path / "release"),
+                db_url=f"sqlite:///{scratch_path / 'gradebook.db'}",
+            )
+            fresh = scratch_path / "release" / name
+            if not _same_tree(fresh, course.release_dir / name):
+                out_of_date.append(name)
+            if on_progress:
+                on_progress(name)
+    released = {p.name for p in course.release_dir.iterdir()} if course.release_dir.is_dir() else set()
+    orphans = sorted(released - set(course.assignments()))
+    return out_of_date + [f"{name} (no longer in source/)" for name in orphans]
+
+
+def _same_tree(fresh: Path, committed: Path) -> bool:
+    """Same files with the same content; notebooks compared as JSON, not as bytes."""
+    if not committed.is_dir():
+        return False
+    fresh_files = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
+    committed_files = {
+        p.relative_to(committed)
+        for p in committed.rglob("*")
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts
+    }
+    if fresh_files != committed_files:
+        return False
+    return all(_same_file(fresh / rel, committed / rel) for rel in fresh_files)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.suffix == ".ipynb":
+        try:
+            return json.loads(a.read_text("utf-8")) == json.loads(b.read_text("utf-8"))
+        except ValueError:
+            return False
+    return filecmp.cmp(a, b, shallow=False)

@@ -1,0 +1,138 @@
+"""The course on disk: where its folders are and how nbgrader is configured for it."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """A problem the user can fix; the CLI prints its message as one line."""
+
+
+def _put_own_tools_on_path() -> None:
+    """nbgrader runs ``alembic`` by name: find it beside this Python even in an inactive venv."""
+    tools = str(Path(sys.executable).parent)
+    if tools not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = tools + os.pathsep + os.environ.get("PATH", "")
+
+
+@dataclass(frozen=True)
+class Course:
+    """A course root (the folder holding ``nbgrader_config.py``) and its nbgrader config."""
+
+    root: Path
+    config: Config
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> Course:
+        """The course containing ``start`` (default: the working directory)."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / CONFIG_FILE).is_file():
+                return cls.load(folder)
+        raise CourseError(f"no {CONFIG_FILE} in {here} or its parents: not inside a course")
+
+    @classmethod
+    def load(cls, root: Path) -> Course:
+        """Read ``root/nbgrader_config.py``."""
+        root = root.resolve()
+        try:
+            config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+        except Exception as error:  # a broken config file must still give one clear line
+            raise CourseError(f"cannot read {root / CONFIG_FILE}: {error}") from error
+        config.CourseDirectory.root = str(root)
+        _put_own_tools_on_path()
+        return cls(root=root, config=config)
+
+    # -- folders ---------------------------------------------------------------------
+    @property
+    def modules_dir(self) -> Path:
+        return self.root / "modules"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def release_dir(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def submitted_dir(self) -> Path:
+        return self.root / "submitted"
+
+    @property
+    def autograded_dir(self) -> Path:
+        return self.root / "autograded"
+
+    @property
+    def feedback_dir(self) -> Path:
+        return self.root / "feedback"
+
+    @property
+    def db_url(self) -> str:
+        return str(self.config.CourseDirectory.db_url)
+
+    def assignments(self) -> list[str]:
+        """Every assignment in source/, in module order."""
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(
+            path.name
+            for path in self.source_dir.iterdir()
+            if path.is_dir() and any(path.glob("*.ipynb"))
+        )
+
+    def require_assignment(self, assignment: str) -> None:
+        """Fail with a clear message when ``assignment`` is not in source/."""
+        if assignment not in self.assignments():
+            known = ", ".join(self.assignments()) or "none"
+            raise CourseError(f"unknown assignment {assignment!r} (known: {known})")
+
+    # -- nbgrader --------------------------------------------------------------------
+    def nbgrader_config(self, **course_directory: str) -> Config:
+        """A copy of the config, with CourseDirectory settings overridden."""
+        config = copy.deepcopy(self.config)
+        for name, value in course_directory.items():
+            setattr(config.CourseDirectory, name, value)
+        return config
+
+    def api(self, **course_directory: str) -> NbGraderAPI:
+        """nbgrader's Python API on this course (optionally with other folders or db)."""
+        config = self.nbgrader_config(**course_directory)
+        return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+_GENERIC = ("NbGraderException", "Please see the the above traceback")
+
+
+def nbgrader_error(result: dict) -> str:
+    """One line saying why an nbgrader API call failed, from its captured log.
+
+    nbgrader ends every failure with a generic "see the above traceback"; the useful line
+    is the last exception raised before it.
+    """
+    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    exceptions = [
+        line
+        for line in lines
+        if re.match(r"^[A-Za-z_.]*(Error|Exception|Exit)\b.*:", line)
+        and not any(generic in line for generic in _GENERIC)
+    ]
+    if exceptions:
+        return exceptions[-1]
+    errors = [line for line in lines if "[ERROR]" in line and not any(g in line for g in _GENERIC)]
+    return errors[-1] if errors else (lines[-1] if lines else "unknown error")
