@@ -35,3 +35,4 @@ c.GenerateAssignment.preprocessors = [
 # Grading: a cell may run this long before the student loses its points.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
+

@@ -88,3 +88,9 @@ def _same_file(a: Path, b: Path) -> bool:
         except ValueError:
             return False
     return filecmp.cmp(a, b, shallow=False)
+
+
+def sync_gradebook(course: Course, assignment: str) -> None:
+    """Make the gradebook know the assignment as source/ defines it, leaving release/ alone."""
+    with tempfile.TemporaryDirectory(prefix="course-sync-") as scratch:
+        _generate(course, assignment, release_directory=str(Path(scratch) / "release"))
