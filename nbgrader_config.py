@@ -36,3 +36,12 @@ c.GenerateAssignment.preprocessors = [
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
 
+
+# Feedback shows scores, comments and test messages, never hidden tests or mark schemes.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "grader.feedback.preprocessors.HideTestTracebacks",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -219,9 +219,11 @@ def _record_zero(course: Course, assignment: str, student: str) -> None:
     nbgrader refuses to autograde a submission with no readable notebook; the gradebook
     must still show the student, at zero, so that exports and the instructor see them.
     """
+    folder = course.submitted_dir / student / assignment
+    timestamp = course.api().coursedir.get_existing_timestamp(str(folder))
     with _gradebook(course) as gb:
         gb.update_or_create_student(student)
-        submission = gb.update_or_create_submission(assignment, student)
+        submission = gb.update_or_create_submission(assignment, student, timestamp=timestamp)
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 if grade.auto_score is None:

@@ -1,0 +1,227 @@
+"""The `course` command: each subcommand parses its options and calls one function."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from grader.course import Course, CourseError
+
+console = Console()
+errors = Console(stderr=True)
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Progress]:
+    columns = [
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[item]}"),
+    ]
+    with Progress(*columns, console=console, transient=False) as progress:
+        progress.add_task(label, total=total, item="")
+        yield progress
+
+
+def _advance(progress: Progress, item: str) -> None:
+    task = progress.tasks[0].id
+    progress.update(task, advance=1, item=item)
+
+
+def _quiet_libraries() -> None:
+    """nbgrader and SQLAlchemy log and warn a lot; the CLI reports what matters itself."""
+    warnings.filterwarnings("ignore")
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+
+
+@click.group()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Course root (the folder with nbgrader_config.py). Default: found from here.",
+)
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """Build, present, grade and export the course."""
+    _quiet_libraries()
+    ctx.obj = root
+
+
+def _course(ctx: click.Context) -> Course:
+    root = ctx.obj
+    return Course.load(root) if root else Course.find()
+
+
+@main.command("build")
+@click.option("--check", is_flag=True, help="Change nothing; fail if release/ is out of date.")
+@click.argument("assignments", nargs=-1)
+@click.pass_context
+def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...]) -> None:
+    """Regenerate release/ from source/ with nbgrader's generate_assignment."""
+    from grader.build.release import build, stale
+
+    course = _course(ctx)
+    names = list(assignments) or course.assignments()
+    if check:
+        with _progress(len(course.assignments()), "Checking release/") as progress:
+            out_of_date = stale(course, on_progress=lambda name: _advance(progress, name))
+        if out_of_date:
+            raise CourseError(
+                "release/ is out of date for: " + ", ".join(out_of_date) + " (run `course build`)"
+            )
+        console.print("release/ is in sync with source/.")
+        return
+    with _progress(len(names), "Releasing") as progress:
+        built = build(course, names, on_progress=lambda name: _advance(progress, name))
+    console.print(f"Released {len(built)} assignment(s) into {course.release_dir}")
+
+
+@main.command("slides")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out/slides"),
+    show_default=True,
+    help="Folder for the HTML slides.",
+)
+@click.pass_context
+def slides_command(ctx: click.Context, out: Path) -> None:
+    """Turn every lesson into one self-contained reveal.js HTML file."""
+    from grader.slides import export_all, find_lessons
+
+    course = _course(ctx)
+    lessons = find_lessons(course.modules_dir)
+    with _progress(len(lessons), "Slides") as progress:
+        written = export_all(
+            course.modules_dir, out, on_progress=lambda path: _advance(progress, path.parent.name)
+        )
+    for path in written:
+        console.print(f"  {path}")
+
+
+@main.command("grade")
+@click.argument("assignment")
+@click.argument("students", nargs=-1)
+@click.pass_context
+def grade_command(ctx: click.Context, assignment: str, students: tuple[str, ...]) -> None:
+    """Autograde every submission (or the named students) into the gradebook."""
+    from grader.grade import grade
+    from grader.grade.autograde import submitted_students
+
+    course = _course(ctx)
+    course.require_assignment(assignment)
+    total = len(students) or len(submitted_students(course, assignment))
+    with _progress(total, f"Grading {assignment}") as progress:
+        results = grade(
+            course, assignment, students or None,
+            on_progress=lambda result: _advance(progress, result.student),
+        )
+    _print_results(results)
+    console.print(f"Gradebook: {course.db_url}")
+
+
+def _print_results(results: list) -> None:
+    table = Table("student", "score", "status", "message to the student")
+    for result in results:
+        table.add_row(
+            result.student,
+            f"{result.score:g} / {result.max_score:g}",
+            result.status,
+            "\n".join(result.messages),
+        )
+    console.print(table)
+    failed = sum(not r.graded for r in results)
+    console.print(f"{len(results)} submission(s): {len(results) - failed} graded, {failed} failed.")
+
+
+@main.command("export")
+@click.argument("assignment")
+@click.option("--per-question", is_flag=True, help="One column per graded cell.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="CSV file (default: out/grades-ASSIGNMENT.csv).",
+)
+@click.pass_context
+def export_command(ctx: click.Context, assignment: str, per_question: bool, out: Path | None) -> None:
+    """Write the grades of an assignment as CSV."""
+    from grader.export import grade_table, write_csv
+
+    course = _course(ctx)
+    course.require_assignment(assignment)
+    table = grade_table(course, assignment, per_question=per_question)
+    path = write_csv(table, out or Path("out") / f"grades-{assignment}.csv")
+    console.print(f"{len(table)} row(s) written to {path}")
+
+
+@main.command("feedback")
+@click.argument("assignment")
+@click.pass_context
+def feedback_command(ctx: click.Context, assignment: str) -> None:
+    """Write each graded student's feedback (HTML) into feedback/."""
+    from grader.feedback import generate_feedback
+
+    course = _course(ctx)
+    course.require_assignment(assignment)
+    written = generate_feedback(course, assignment)
+    console.print(f"Feedback for {len(written)} student(s) in {course.feedback_dir}")
+
+
+@main.command("lab")
+@click.option("--port", type=int, default=None, help="Port for JupyterLab.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.pass_context
+def lab_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
+    """Start JupyterLab on the course (widget answers are saved in the notebooks)."""
+    from grader.lab import launch_lab
+
+    launch_lab(_course(ctx).root, port=port, open_browser=not no_browser)
+
+
+@main.command("demo")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+    show_default=True, help="Folder for slides, grades and the scratch gradebook.",
+)
+@click.pass_context
+def demo_command(ctx: click.Context, out: Path) -> None:
+    """Build, make slides, and grade the sample submissions shipped in the repository."""
+    from grader.demo import run_demo
+
+    course = _course(ctx)
+    result = run_demo(course, out.resolve(), say=lambda text: console.print(f"[bold]{text}[/]"))
+    for results in result.results.values():
+        _print_results(results)
+    console.print("\n[bold]Where things are[/]")
+    console.print(f"  student release : {result.release}")
+    console.print(f"  slides          : {', '.join(str(p) for p in result.slides)}")
+    console.print(f"  gradebook       : {result.gradebook}")
+    for assignment, path in result.grades.items():
+        console.print(f"  grades ({assignment}) : {path}")
+    console.print(f"  feedback        : {result.feedback}")
+
+
+def run() -> None:
+    """Entry point: a CourseError becomes one line on stderr and exit status 1."""
+    try:
+        main(standalone_mode=False)
+    except CourseError as error:
+        errors.print(f"error: {error}", markup=False, highlight=False)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        errors.print("aborted")
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
