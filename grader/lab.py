@@ -20,6 +20,8 @@ def lab_command(root: Path, port: int | None = None, open_browser: bool = True) 
         f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",
     ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
+        command.append("--ServerApp.allow_root=True")
     if port:
         command.append(f"--ServerApp.port={port}")
     if not open_browser:
