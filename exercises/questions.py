@@ -34,8 +34,8 @@ class Question(widgets.VBox):
         saved = answers.get(question_id)
         if saved is not None:
             self._apply_safely(saved)
-            answers.record(question_id, saved)
-            self.bridge.value = saved
+            answers.record(question_id, self.collect())
+            self.bridge.value = self.collect()
         self.bridge.observe(self._on_bridge_value, names="value")
 
     # -- what subclasses provide -------------------------------------------------------

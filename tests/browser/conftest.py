@@ -6,7 +6,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -105,12 +104,6 @@ def _wait_until_up(url: str, token: str, server: subprocess.Popen, log: Path) ->
         except OSError:
             time.sleep(0.5)
     raise RuntimeError("JupyterLab did not start in 90 s:\n" + log.read_text(errors="replace")[-3000:])
-
-
-def run_course(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Run the installed `course` command as a user would."""
-    course = Path(sys.executable).parent / "course"
-    return subprocess.run([str(course), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def read_json(path: Path) -> dict:

@@ -17,7 +17,8 @@ from exercises.answers import answers_of
 from grader.course import Course
 from grader.demo import scratch_course
 
-from .conftest import read_json, run_course
+from tests.browser.conftest import read_json
+from tests.conftest import run_course
 
 pytestmark = pytest.mark.browser
 

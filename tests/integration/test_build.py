@@ -1,0 +1,55 @@
+"""release/ is generated from source/ and the committed tree is in sync."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from grader.build.release import stale
+from grader.course import Course
+from tests.conftest import REPO, run_course
+
+pytestmark = pytest.mark.integration
+
+
+def test_committed_release_is_in_sync():
+    result = run_course("build", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "in sync" in result.stdout
+
+
+def _copy_course(tmp_path):
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy2(REPO / "nbgrader_config.py", root)
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def test_check_names_the_stale_assignment_and_changes_nothing(tmp_path):
+    root = _copy_course(tmp_path)
+    source = root / "source" / "01-cluetrain" / "exercice.ipynb"
+    nb = json.loads(source.read_text("utf-8"))
+    nb["cells"][0]["source"] = "# Un autre titre"
+    source.write_text(json.dumps(nb), encoding="utf-8")
+    before = (root / "release" / "01-cluetrain" / "exercice.ipynb").read_bytes()
+    result = run_course("build", "--check", cwd=root)
+    assert result.returncode == 1
+    assert "01-cluetrain" in result.stderr and "Traceback" not in result.stderr
+    assert (root / "release" / "01-cluetrain" / "exercice.ipynb").read_bytes() == before
+    assert not (root / "gradebook.db").exists()
+    # building brings it back in sync
+    assert run_course("build", cwd=root).returncode == 0
+    assert stale(Course.load(root)) == []
+
+
+def test_release_holds_no_solution_hidden_test_mark_scheme_or_answer_key():
+    text = (REPO / "release" / "01-cluetrain" / "exercice.ipynb").read_text("utf-8")
+    released = json.loads(text)
+    assert "course" not in released["metadata"] and "jupytext" not in released["metadata"]
+    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "cle_a", "Barème"):
+        assert marker not in text
+    assert "raise NotImplementedError()" in text

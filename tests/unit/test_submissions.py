@@ -1,0 +1,60 @@
+"""Reading hostile submissions never raises, and deleted cells come back in place."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grader.grade.submissions import ReferenceCell, inspect_notebook, restore_missing_cells
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("content", "phrase"),
+    [
+        (b"", "vide"),
+        (b"\xff\xfe\x00\x00binary", "UTF-8"),
+        (b"{\"cells\": [", "JSON est abîmé"),
+        (b'"just a string"', "structure"),
+    ],
+)
+def test_unreadable_notebooks_get_a_french_reason(tmp_path, content, phrase):
+    path = tmp_path / "exercice.ipynb"
+    path.write_bytes(content)
+    inspection = inspect_notebook(path)
+    assert not inspection.readable
+    assert phrase in inspection.problem
+    assert path.read_bytes() == content  # never modified
+
+
+def test_readable_notebook_lists_its_exercise_cells(tmp_path):
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "metadata": {"nbgrader": {"grade_id": "q1"}}, "source": ""},
+        {"cell_type": "markdown", "metadata": {}, "source": "libre"},
+    ]}
+    path = tmp_path / "exercice.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    inspection = inspect_notebook(path)
+    assert inspection.readable and inspection.grade_ids == {"q1"}
+
+
+def _cell(grade_id: str) -> dict:
+    return {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": grade_id}}, "source": grade_id,
+            "outputs": [], "execution_count": None}
+
+
+def test_deleted_cells_are_restored_after_their_predecessor():
+    reference = [
+        ReferenceCell(gid, "code", f"source of {gid}", {"nbgrader": {"grade_id": gid}})
+        for gid in ("setup", "answer", "test", "answer2", "test2")
+    ]
+    nb = {"cells": [_cell("setup"), {"cell_type": "markdown", "metadata": {}, "source": "notes"},
+                    _cell("answer2")]}
+    restored = restore_missing_cells(nb, reference)
+    assert restored == ["answer", "test", "test2"]
+    order = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]]
+    assert order == ["setup", "answer", "test", None, "answer2", "test2"]
+    assert "manquait dans votre rendu" in nb["cells"][1]["source"]
+    assert nb["cells"][1]["source"].endswith("source of answer")
