@@ -138,9 +138,7 @@ class Classification(Question):
     def advice(self, value: dict[str, str | None]) -> list[str]:
         missing = [key for key, category in value.items() if category is None]
         if missing:
-            return [
-                f"Il reste {len(missing)} affirmation(s) à classer : {', '.join(missing)}."
-            ]
+            return [f"Il reste {len(missing)} affirmation(s) à classer : {', '.join(missing)}."]
         counts = {
             category: sum(1 for chosen in value.values() if chosen == category)
             for category in self.categories

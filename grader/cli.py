@@ -125,7 +125,9 @@ def grade_command(ctx: click.Context, assignment: str, students: tuple[str, ...]
     total = len(students) or len(submitted_students(course, assignment))
     with _progress(total, f"Grading {assignment}") as progress:
         results = grade(
-            course, assignment, students or None,
+            course,
+            assignment,
+            students or None,
             on_progress=lambda result: _advance(progress, result.student),
         )
     _print_results(results)
@@ -150,11 +152,15 @@ def _print_results(results: list) -> None:
 @click.argument("assignment")
 @click.option("--per-question", is_flag=True, help="One column per graded cell.")
 @click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="CSV file (default: out/grades-ASSIGNMENT.csv).",
 )
 @click.pass_context
-def export_command(ctx: click.Context, assignment: str, per_question: bool, out: Path | None) -> None:
+def export_command(
+    ctx: click.Context, assignment: str, per_question: bool, out: Path | None
+) -> None:
     """Write the grades of an assignment as CSV."""
     from grader.export import grade_table, write_csv
 
@@ -191,8 +197,11 @@ def lab_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
 
 @main.command("demo")
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-    show_default=True, help="Folder for slides, grades and the scratch gradebook.",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder for slides, grades and the scratch gradebook.",
 )
 @click.pass_context
 def demo_command(ctx: click.Context, out: Path) -> None:

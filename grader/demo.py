@@ -57,7 +57,9 @@ def copy_samples(samples: Path, scratch: Course) -> list[str]:
 
 
 def run_demo(
-    course: Course, workdir: Path, say: Callable[[str], None] = print,
+    course: Course,
+    workdir: Path,
+    say: Callable[[str], None] = print,
     on_graded: Callable[[StudentResult], None] | None = None,
 ) -> DemoResult:
     """Build the release and slides, then grade, export and give feedback on the samples."""

@@ -13,9 +13,7 @@ from grader.course import Course, CourseError, nbgrader_error
 
 def _generate(course: Course, assignment: str, **course_directory: str) -> None:
     """Run nbgrader's generate_assignment; raise CourseError with nbgrader's reason."""
-    result = course.api(**course_directory).generate_assignment(
-        assignment, force=True, create=True
-    )
+    result = course.api(**course_directory).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise CourseError(f"{assignment}: nbgrader could not release it: {_last_error(result)}")
 
@@ -61,7 +59,9 @@ def stale(course: Course, on_progress: Callable[[str], None] | None = None) -> l
                 out_of_date.append(name)
             if on_progress:
                 on_progress(name)
-    released = {p.name for p in course.release_dir.iterdir()} if course.release_dir.is_dir() else set()
+    released = (
+        {p.name for p in course.release_dir.iterdir()} if course.release_dir.is_dir() else set()
+    )
     orphans = sorted(released - set(course.assignments()))
     return out_of_date + [f"{name} (no longer in source/)" for name in orphans]
 

@@ -20,7 +20,9 @@ def grade_table(course: Course, assignment: str, per_question: bool = False) -> 
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry as error:
-            raise CourseError(f"{assignment} is not in the gradebook: run `course grade` first") from error
+            raise CourseError(
+                f"{assignment} is not in the gradebook: run `course grade` first"
+            ) from error
         several = len(found.notebooks) > 1
         rows = []
         for submission in sorted(found.submissions, key=lambda s: s.student.id):
@@ -44,9 +46,11 @@ def _per_question(submission, several: bool) -> dict[str, float | None]:
         order = [cell.name for cell in notebook.notebook.source_cells]
         for grade in sorted(notebook.grades, key=lambda g: order.index(g.name)):
             column = f"{notebook.name}:{grade.name}" if several else grade.name
-            scores[column] = None if grade.score is None or (
-                grade.needs_manual_grade and grade.manual_score is None
-            ) else round(float(grade.score), 2)
+            scores[column] = (
+                None
+                if grade.score is None or (grade.needs_manual_grade and grade.manual_score is None)
+                else round(float(grade.score), 2)
+            )
     return scores
 
 

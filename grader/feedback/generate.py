@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.course import Course, CourseError, nbgrader_error
@@ -14,7 +14,11 @@ def generate_feedback(
 ) -> list[Path]:
     """HTML feedback for each student with an autograded submission; returns the folders."""
     folder = course.autograded_dir
-    students = sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir()) if folder.is_dir() else []
+    students = (
+        sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
+        if folder.is_dir()
+        else []
+    )
     if not students:
         raise CourseError(f"nothing graded yet for {assignment}: run `course grade {assignment}`")
     api = course.api()

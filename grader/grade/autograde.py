@@ -48,9 +48,7 @@ def submitted_students(course: Course, assignment: str) -> list[str]:
     if not course.submitted_dir.is_dir():
         return []
     return sorted(
-        folder.name
-        for folder in course.submitted_dir.iterdir()
-        if (folder / assignment).is_dir()
+        folder.name for folder in course.submitted_dir.iterdir() if (folder / assignment).is_dir()
     )
 
 
@@ -208,7 +206,9 @@ def _failed_tests(course: Course, assignment: str, student: str, notebooks: list
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     detail = f"{output.get('ename', 'Erreur')}: {output.get('evalue', '')}".strip()
-                    messages.append(f"{grading.get('grade_id')} : test échoué ({detail.rstrip(':')}).")
+                    messages.append(
+                        f"{grading.get('grade_id')} : test échoué ({detail.rstrip(':')})."
+                    )
                     break
     return messages
 

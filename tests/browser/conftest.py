@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
 def chromium():
     """A headless Chromium (Debian's build), shared by the browser tests of one run."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (the test command installs it: apt-get install chromium)")
+        pytest.skip(
+            f"{CHROMIUM} not installed (the test command installs it: apt-get install chromium)"
+        )
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -77,7 +79,7 @@ def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
         PYTHONUNBUFFERED="1",
     )
-    log = open(tmp_path / "lab.log", "wb")
+    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 (open for the server's lifetime)
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -103,7 +105,9 @@ def _wait_until_up(url: str, token: str, server: subprocess.Popen, log: Path) ->
                     return
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError("JupyterLab did not start in 90 s:\n" + log.read_text(errors="replace")[-3000:])
+    raise RuntimeError(
+        "JupyterLab did not start in 90 s:\n" + log.read_text(errors="replace")[-3000:]
+    )
 
 
 def read_json(path: Path) -> dict:

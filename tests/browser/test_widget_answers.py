@@ -16,7 +16,6 @@ from nbgrader.api import Gradebook
 from exercises.answers import answers_of
 from grader.course import Course
 from grader.demo import scratch_course
-
 from tests.browser.conftest import read_json
 from tests.conftest import run_course
 
@@ -26,11 +25,20 @@ REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01-cluetrain"
 QUESTION = "01-cluetrain/trois-internets"
 KEY = {
-    "a": "bibliothèque", "b": "télé", "c": "ville", "d": "télé", "e": "bibliothèque",
-    "f": "ville", "g": "bibliothèque", "h": "télé", "i": "ville",
+    "a": "bibliothèque",
+    "b": "télé",
+    "c": "ville",
+    "d": "télé",
+    "e": "bibliothèque",
+    "f": "ville",
+    "g": "bibliothèque",
+    "h": "télé",
+    "i": "ville",
 }
-WRONG = {key: {"ville": "télé", "télé": "bibliothèque", "bibliothèque": "ville"}[value]
-         for key, value in KEY.items()}
+WRONG = {
+    key: {"ville": "télé", "télé": "bibliothèque", "bibliothèque": "ville"}[value]
+    for key, value in KEY.items()
+}
 TIMEOUT_MS = 60_000
 
 

@@ -14,20 +14,21 @@ pytestmark = pytest.mark.integration
 SAMPLES = REPO / "tests" / "fixtures" / "submissions" / "01-cluetrain"
 # auto points out of 7 (part C, 4 points, is graded by hand)
 EXPECTED = {
-    "amelie": 7.0,   # everything right
+    "amelie": 7.0,  # everything right
     "bastien": 0.0,  # everything wrong
-    "chloe": 4.0,    # 6/9 sorted right (2 pts) + B1 (2 pts), B2 off by one
+    "chloe": 4.0,  # 6/9 sorted right (2 pts) + B1 (2 pts), B2 off by one
     "dimitri": 0.0,  # answers that raise, unfinished sort
-    "elodie": 0.0,   # not valid JSON
+    "elodie": 0.0,  # not valid JSON
     "florian": 5.0,  # deleted B1 answer and part A test: A (3) + B2 (2)
-    "gaelle": 0.0,   # handed in untouched
+    "gaelle": 0.0,  # handed in untouched
 }
 
 
 def _digest(folder) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -49,7 +50,9 @@ def test_scores_match_what_each_student_deserves(demo):
 
 def test_per_question_columns_are_grade_ids(demo):
     out, _ = demo
-    table = pd.read_csv(out / "grades-01-cluetrain.csv", encoding="utf-8-sig").set_index("student_id")
+    table = pd.read_csv(out / "grades-01-cluetrain.csv", encoding="utf-8-sig").set_index(
+        "student_id"
+    )
     assert {"partie-a-test", "partie-b1-test", "partie-b2-test", "partie-c"} <= set(table.columns)
     assert table.loc["chloe", "partie-a-test"] == 2.0
     assert pd.isna(table.loc["amelie", "partie-c"])  # waits for the instructor
@@ -58,8 +61,9 @@ def test_per_question_columns_are_grade_ids(demo):
 def test_every_problem_reaches_the_student_concerned(demo):
     out, result = demo
     messages = {
-        student: (out / "course" / "feedback" / student / "01-cluetrain" / "messages-correction.txt")
-        .read_text("utf-8")
+        student: (
+            out / "course" / "feedback" / student / "01-cluetrain" / "messages-correction.txt"
+        ).read_text("utf-8")
         for student in EXPECTED
     }
     assert "n'est pas un notebook valide" in messages["elodie"]

@@ -15,21 +15,30 @@ pytestmark = pytest.mark.integration
 
 
 def _notebooks(folder: str) -> list[Path]:
-    return sorted(p for p in (REPO / folder).glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        p for p in (REPO / folder).glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
 
 
 def _run(path: Path) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=120,
+        allow_errors=True,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
     return nb
 
 
 def _errors(nb) -> list[tuple[str | None, str]]:
     return [
         (cell.metadata.get("nbgrader", {}).get("grade_id"), f"{out.ename}: {out.evalue}")
-        for cell in nb.cells if cell.cell_type == "code"
-        for out in cell.outputs if out.output_type == "error"
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "error"
     ]
 
 
@@ -56,7 +65,8 @@ def test_release_runs_and_fails_only_where_the_student_must_answer(path):
     answer_cells = {
         cell.metadata["nbgrader"]["grade_id"]
         for cell in nb.cells
-        if cell.metadata.get("nbgrader", {}).get("grade") or cell.metadata.get("nbgrader", {}).get("solution")
+        if cell.metadata.get("nbgrader", {}).get("grade")
+        or cell.metadata.get("nbgrader", {}).get("solution")
     }
     unexpected = [(gid, err) for gid, err in _errors(nb) if gid not in answer_cells]
     assert unexpected == []
@@ -75,7 +85,8 @@ def test_text_twin_matches_notebook(path):
 
 
 @pytest.mark.parametrize(
-    "path", _notebooks("modules") + _notebooks("source") + _notebooks("release"),
+    "path",
+    _notebooks("modules") + _notebooks("source") + _notebooks("release"),
     ids=lambda p: f"{p.parts[-3]}/{p.parent.name}/{p.stem}",
 )
 def test_no_outputs_committed(path):

@@ -38,7 +38,9 @@ def test_answers_round_trip_through_notebook_metadata():
     assert answers_of(nb) == {QID: {"a": "ville"}}
 
 
-@pytest.mark.parametrize("content", [b"", b"\x00\xff\xfe", b"{not json", b"[1, 2]", b'{"metadata": 3}'])
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00\xff\xfe", b"{not json", b"[1, 2]", b'{"metadata": 3}']
+)
 def test_unreadable_files_hold_no_answers(tmp_path, content):
     path = tmp_path / "x.ipynb"
     path.write_bytes(content)

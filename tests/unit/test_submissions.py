@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
     [
         (b"", "vide"),
         (b"\xff\xfe\x00\x00binary", "UTF-8"),
-        (b"{\"cells\": [", "JSON est abîmé"),
+        (b'{"cells": [', "JSON est abîmé"),
         (b'"just a string"', "structure"),
     ],
 )
@@ -30,10 +30,15 @@ def test_unreadable_notebooks_get_a_french_reason(tmp_path, content, phrase):
 
 
 def test_readable_notebook_lists_its_exercise_cells(tmp_path):
-    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "markdown", "metadata": {"nbgrader": {"grade_id": "q1"}}, "source": ""},
-        {"cell_type": "markdown", "metadata": {}, "source": "libre"},
-    ]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {"nbgrader": {"grade_id": "q1"}}, "source": ""},
+            {"cell_type": "markdown", "metadata": {}, "source": "libre"},
+        ],
+    }
     path = tmp_path / "exercice.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
     inspection = inspect_notebook(path)
@@ -41,8 +46,13 @@ def test_readable_notebook_lists_its_exercise_cells(tmp_path):
 
 
 def _cell(grade_id: str) -> dict:
-    return {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": grade_id}}, "source": grade_id,
-            "outputs": [], "execution_count": None}
+    return {
+        "cell_type": "code",
+        "metadata": {"nbgrader": {"grade_id": grade_id}},
+        "source": grade_id,
+        "outputs": [],
+        "execution_count": None,
+    }
 
 
 def test_deleted_cells_are_restored_after_their_predecessor():
@@ -50,8 +60,13 @@ def test_deleted_cells_are_restored_after_their_predecessor():
         ReferenceCell(gid, "code", f"source of {gid}", {"nbgrader": {"grade_id": gid}})
         for gid in ("setup", "answer", "test", "answer2", "test2")
     ]
-    nb = {"cells": [_cell("setup"), {"cell_type": "markdown", "metadata": {}, "source": "notes"},
-                    _cell("answer2")]}
+    nb = {
+        "cells": [
+            _cell("setup"),
+            {"cell_type": "markdown", "metadata": {}, "source": "notes"},
+            _cell("answer2"),
+        ]
+    }
     restored = restore_missing_cells(nb, reference)
     assert restored == ["answer", "test", "test2"]
     order = [c["metadata"].get("nbgrader", {}).get("grade_id") for c in nb["cells"]]
