@@ -18,27 +18,13 @@ from grader.course import Course
 from grader.demo import scratch_course
 from tests.browser.conftest import read_json
 from tests.conftest import run_course
+from tests.fixtures.make_submissions import KEY, WRONG
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01-cluetrain"
 QUESTION = "01-cluetrain/trois-internets"
-KEY = {
-    "a": "bibliothèque",
-    "b": "télé",
-    "c": "ville",
-    "d": "télé",
-    "e": "bibliothèque",
-    "f": "ville",
-    "g": "bibliothèque",
-    "h": "télé",
-    "i": "ville",
-}
-WRONG = {
-    key: {"ville": "télé", "télé": "bibliothèque", "bibliothèque": "ville"}[value]
-    for key, value in KEY.items()
-}
 TIMEOUT_MS = 60_000
 
 

@@ -44,7 +44,18 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture(scope="module")
 def fixture_soup(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
-    html = export_lesson(FIXTURE, tmp_path_factory.mktemp("fixture"))
+    """The fixture lesson, with a stray output added to its untagged cell (which slides drop).
+
+    The output is added here rather than committed: committed notebooks carry no outputs
+    except in cells tagged keep_output.
+    """
+    lesson_dir = tmp_path_factory.mktemp("lesson") / FIXTURE_DIR.name
+    shutil.copytree(FIXTURE_DIR, lesson_dir)
+    nb = json.loads((lesson_dir / "lecon.ipynb").read_text("utf-8"))
+    stray = next(c for c in nb["cells"] if "sortie parasite" in "".join(c["source"]))
+    stray["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["sortie parasite\n"]}]
+    (lesson_dir / "lecon.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    html = export_lesson(lesson_dir / "lecon.ipynb", tmp_path_factory.mktemp("fixture"))
     return BeautifulSoup(html.read_text(encoding="utf-8"), "lxml")
 
 
