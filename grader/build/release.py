@@ -15,12 +15,7 @@ def _generate(course: Course, assignment: str, **course_directory: str) -> None:
     """Run nbgrader's generate_assignment; raise CourseError with nbgrader's reason."""
     result = course.api(**course_directory).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
-        raise CourseError(f"{assignment}: nbgrader could not release it: {_last_error(result)}")
-
-
-def _last_error(result: dict) -> str:
-    """The most useful single line of a failed nbgrader API call: the root exception."""
-    return nbgrader_error(result)
+        raise CourseError(f"{assignment}: nbgrader could not release it: {nbgrader_error(result)}")
 
 
 def build(

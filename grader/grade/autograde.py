@@ -67,11 +67,11 @@ def grade(
     if missing:
         raise CourseError(f"no submission of {assignment} for: {', '.join(missing)}")
     sync_gradebook(course, assignment)
-    expected = _expected_notebooks(course, assignment)
     results = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
+        batch = _Batch(course, assignment, _expected_notebooks(course, assignment), Path(staging))
         for student in chosen:
-            result = _grade_one(course, assignment, student, expected, Path(staging))
+            result = batch.grade(student)
             results.append(result)
             if on_progress:
                 on_progress(result)
@@ -114,135 +114,131 @@ def _reference_cells(notebook) -> list[ReferenceCell]:
     return cells
 
 
-def _grade_one(
-    course: Course,
-    assignment: str,
-    student: str,
-    expected: dict[str, list[ReferenceCell]],
-    staging: Path,
-) -> StudentResult:
-    result = StudentResult(student)
-    staged = _stage(course, assignment, student, expected, staging, result.messages)
-    if staged:
-        api = course.api(submitted_directory=str(staging / "submitted"))
-        outcome = api.autograde(assignment, student, force=True, create=True)
-        if not outcome["success"]:
+@dataclass(frozen=True)
+class _Batch:
+    """One grading run: the assignment, its exercise cells, and a staging folder."""
+
+    course: Course
+    assignment: str
+    expected: dict[str, list[ReferenceCell]]
+    staging: Path
+
+    def grade(self, student: str) -> StudentResult:
+        result = StudentResult(student)
+        staged = self._stage(student, result.messages)
+        if staged:
+            api = self.course.api(submitted_directory=str(self.staging / "submitted"))
+            outcome = api.autograde(self.assignment, student, force=True, create=True)
+            if not outcome["success"]:
+                result.graded = False
+                result.messages.append(
+                    "La correction automatique de votre rendu a échoué ; votre enseignant·e est "
+                    f"prévenu·e. (Détail technique : {nbgrader_error(outcome)})"
+                )
+        else:
             result.graded = False
-            result.messages.append(
-                "La correction automatique de votre rendu a échoué ; votre enseignant·e est "
-                f"prévenu·e. (Détail technique : {nbgrader_error(outcome)})"
-            )
-    else:
-        result.graded = False
-        _record_zero(course, assignment, student)
-    result.messages.extend(_failed_tests(course, assignment, student, staged))
-    result.score, result.max_score = _scores(course, assignment, student)
-    _write_messages(course, assignment, student, result.messages)
-    return result
+            self._record_zero(student)
+        result.messages.extend(self._failed_tests(student, staged))
+        result.score, result.max_score = self._scores(student)
+        self._write_messages(student, result.messages)
+        return result
 
+    def _stage(self, student: str, messages: list[str]) -> list[str]:
+        """Copy what nbgrader can grade into the staging submitted/ folder.
 
-def _stage(
-    course: Course,
-    assignment: str,
-    student: str,
-    expected: dict[str, list[ReferenceCell]],
-    staging: Path,
-    messages: list[str],
-) -> list[str]:
-    """Copy what nbgrader can grade into the staging submitted/ folder.
-
-    Returns the notebooks staged. Unreadable or missing notebooks are not staged (nbgrader
-    scores an absent notebook zero); each one adds a message for the student.
-    """
-    origin = course.submitted_dir / student / assignment
-    target = staging / "submitted" / student / assignment
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(origin, target, ignore=shutil.ignore_patterns("*.ipynb"))
-    staged = []
-    for name, reference in expected.items():
-        path = origin / f"{name}.ipynb"
-        if not path.is_file():
-            messages.append(f"Le notebook « {name}.ipynb » ne fait pas partie du rendu : 0 point.")
-            continue
-        inspection = inspect_notebook(path)
-        if not inspection.readable:
-            messages.append(
-                f"{inspection.problem} Il n'a pas pu être corrigé et compte 0 point pour "
-                "l'instant : rendez à nouveau le fichier original ou contactez votre "
-                "enseignant·e."
-            )
-            continue
-        nb = json.loads(path.read_text("utf-8"))
-        restored = restore_missing_cells(nb, reference)
-        if restored:
-            messages.append(
-                f"Dans « {name}.ipynb », des cellules de l'exercice avaient été supprimées "
-                f"({', '.join(restored)}) : elles ont été rétablies dans leur version "
-                "d'origine pour la correction ; une réponse supprimée compte 0 point."
-            )
-        (target / path.name).write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-        shutil.copystat(path, target / path.name)
-        staged.append(name)
-    return staged
-
-
-def _failed_tests(course: Course, assignment: str, student: str, notebooks: list[str]) -> list[str]:
-    """One message per autograded test that raised, with the error the student can see.
-
-    Only the exception's name and message are shown: the code of hidden tests never is.
-    """
-    messages = []
-    for name in notebooks:
-        path = course.autograded_dir / student / assignment / f"{name}.ipynb"
-        try:
-            nb = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            continue
-        for cell in nb.get("cells", []):
-            grading = cell.get("metadata", {}).get("nbgrader", {})
-            if not (grading.get("grade") and cell.get("cell_type") == "code"):
+        Returns the notebooks staged. Unreadable or missing notebooks are not staged
+        (nbgrader scores an absent notebook zero); each one adds a message for the student.
+        """
+        origin = self.course.submitted_dir / student / self.assignment
+        target = self.staging / "submitted" / student / self.assignment
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(origin, target, ignore=shutil.ignore_patterns("*.ipynb"))
+        staged = []
+        for name, reference in self.expected.items():
+            path = origin / f"{name}.ipynb"
+            if not path.is_file():
+                messages.append(
+                    f"Le notebook « {name}.ipynb » ne fait pas partie du rendu : 0 point."
+                )
                 continue
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    detail = f"{output.get('ename', 'Erreur')}: {output.get('evalue', '')}".strip()
+            inspection = inspect_notebook(path)
+            if inspection.notebook is None:
+                messages.append(
+                    f"{inspection.problem} Il n'a pas pu être corrigé et compte 0 point pour "
+                    "l'instant : rendez à nouveau le fichier original ou contactez votre "
+                    "enseignant·e."
+                )
+                continue
+            restored = restore_missing_cells(inspection.notebook, reference)
+            if restored:
+                messages.append(
+                    f"Dans « {name}.ipynb », des cellules de l'exercice avaient été supprimées "
+                    f"({', '.join(restored)}) : elles ont été rétablies dans leur version "
+                    "d'origine pour la correction ; une réponse supprimée compte 0 point."
+                )
+            copy = target / path.name
+            copy.write_text(json.dumps(inspection.notebook, ensure_ascii=False), encoding="utf-8")
+            shutil.copystat(path, copy)
+            staged.append(name)
+        return staged
+
+    def _failed_tests(self, student: str, notebooks: list[str]) -> list[str]:
+        """One message per autograded test that raised, with the error the student can see.
+
+        Only the exception's name and message are shown: the code of hidden tests never is.
+        """
+        messages = []
+        for name in notebooks:
+            path = self.course.autograded_dir / student / self.assignment / f"{name}.ipynb"
+            try:
+                nb = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            for cell in nb.get("cells", []):
+                grading = cell.get("metadata", {}).get("nbgrader", {})
+                if not (grading.get("grade") and cell.get("cell_type") == "code"):
+                    continue
+                errors = [
+                    out for out in cell.get("outputs", []) if out.get("output_type") == "error"
+                ]
+                if errors:
+                    detail = f"{errors[0].get('ename', 'Erreur')}: {errors[0].get('evalue', '')}"
                     messages.append(
-                        f"{grading.get('grade_id')} : test échoué ({detail.rstrip(':')})."
+                        f"{grading.get('grade_id')} : test échoué ({detail.strip().rstrip(':')})."
                     )
-                    break
-    return messages
+        return messages
 
+    def _record_zero(self, student: str) -> None:
+        """Record a submission scored zero when nothing of it could be graded.
 
-def _record_zero(course: Course, assignment: str, student: str) -> None:
-    """Record a submission scored zero when nothing of it could be graded.
+        nbgrader refuses to autograde a submission with no readable notebook; the gradebook
+        must still show the student, at zero, so that exports and the instructor see them.
+        """
+        folder = self.course.submitted_dir / student / self.assignment
+        timestamp = self.course.api().coursedir.get_existing_timestamp(str(folder))
+        with _gradebook(self.course) as gb:
+            gb.update_or_create_student(student)
+            submission = gb.update_or_create_submission(
+                self.assignment, student, timestamp=timestamp
+            )
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.auto_score is None:
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = False
+            gb.db.commit()
 
-    nbgrader refuses to autograde a submission with no readable notebook; the gradebook
-    must still show the student, at zero, so that exports and the instructor see them.
-    """
-    folder = course.submitted_dir / student / assignment
-    timestamp = course.api().coursedir.get_existing_timestamp(str(folder))
-    with _gradebook(course) as gb:
-        gb.update_or_create_student(student)
-        submission = gb.update_or_create_submission(assignment, student, timestamp=timestamp)
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                if grade.auto_score is None:
-                    grade.auto_score = 0
-                    grade.needs_manual_grade = False
-        gb.db.commit()
+    def _scores(self, student: str) -> tuple[float, float]:
+        with _gradebook(self.course) as gb:
+            try:
+                submission = gb.find_submission(self.assignment, student)
+            except MissingEntry:
+                return 0.0, gb.find_assignment(self.assignment).max_score
+            return float(submission.score), float(submission.max_score)
 
-
-def _scores(course: Course, assignment: str, student: str) -> tuple[float, float]:
-    with _gradebook(course) as gb:
-        try:
-            submission = gb.find_submission(assignment, student)
-        except MissingEntry:
-            return 0.0, gb.find_assignment(assignment).max_score
-        return float(submission.score), float(submission.max_score)
-
-
-def _write_messages(course: Course, assignment: str, student: str, messages: list[str]) -> None:
-    folder = course.autograded_dir / student / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(messages) if messages else "Aucune remarque sur la correction automatique."
-    (folder / MESSAGES_FILE).write_text(text + "\n", encoding="utf-8")
+    def _write_messages(self, student: str, messages: list[str]) -> None:
+        folder = self.course.autograded_dir / student / self.assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        text = "\n".join(messages) if messages else "Aucune remarque sur la correction automatique."
+        (folder / MESSAGES_FILE).write_text(text + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ French, because the message goes to the student.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -15,32 +15,29 @@ import nbformat
 
 @dataclass
 class Inspection:
-    """What a submitted notebook holds, as far as grading is concerned."""
+    """A submitted notebook, parsed, or the reason (in French) why it could not be."""
 
     path: Path
-    readable: bool
-    grade_ids: set[str] = field(default_factory=set)
+    notebook: dict | None = None
     problem: str | None = None
 
 
 def inspect_notebook(path: Path) -> Inspection:
-    """Read a submitted notebook; never raises, whatever the file holds."""
+    """Read a submitted notebook as nbformat 4; never raises, whatever the file holds."""
     name = path.name
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return Inspection(path, False, problem=f"« {name} » n'a pas pu être lu ({error.strerror}).")
+        return Inspection(path, problem=f"« {name} » n'a pas pu être lu ({error.strerror}).")
     if not raw.strip():
-        return Inspection(path, False, problem=f"« {name} » est vide.")
+        return Inspection(path, problem=f"« {name} » est vide.")
     try:
-        text = raw.decode("utf-8")
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return Inspection(path, False, problem=f"« {name} » n'est pas un fichier texte UTF-8.")
+        return Inspection(path, problem=f"« {name} » n'est pas un fichier texte UTF-8.")
     except ValueError as error:
         return Inspection(
             path,
-            False,
             problem=f"« {name} » n'est pas un notebook valide : le JSON est abîmé "
             f"(ligne {getattr(error, 'lineno', '?')}).",
         )
@@ -48,15 +45,11 @@ def inspect_notebook(path: Path) -> Inspection:
         nb = nbformat.from_dict(data)
         if nb.get("nbformat") != 4:
             nb = nbformat.convert(nb, 4)
-        cells = list(nb.cells)
+        if not isinstance(nb.cells, list):
+            raise TypeError("cells is not a list")
     except Exception:  # nbformat raises many kinds on hostile input
-        return Inspection(path, False, problem=f"« {name} » n'a pas la structure d'un notebook.")
-    grade_ids = {
-        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for cell in cells
-        if isinstance(cell, dict)
-    }
-    return Inspection(path, True, grade_ids={gid for gid in grade_ids if gid})
+        return Inspection(path, problem=f"« {name} » n'a pas la structure d'un notebook.")
+    return Inspection(path, notebook=json.loads(json.dumps(nb)))
 
 
 @dataclass(frozen=True)

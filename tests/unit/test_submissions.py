@@ -24,25 +24,55 @@ def test_unreadable_notebooks_get_a_french_reason(tmp_path, content, phrase):
     path = tmp_path / "exercice.ipynb"
     path.write_bytes(content)
     inspection = inspect_notebook(path)
-    assert not inspection.readable
+    assert inspection.notebook is None
     assert phrase in inspection.problem
     assert path.read_bytes() == content  # never modified
 
 
-def test_readable_notebook_lists_its_exercise_cells(tmp_path):
+def test_readable_notebook_is_returned_parsed_and_untouched(tmp_path):
     nb = {
         "nbformat": 4,
         "nbformat_minor": 5,
         "metadata": {},
         "cells": [
-            {"cell_type": "markdown", "metadata": {"nbgrader": {"grade_id": "q1"}}, "source": ""},
-            {"cell_type": "markdown", "metadata": {}, "source": "libre"},
+            {"cell_type": "markdown", "metadata": {"nbgrader": {"grade_id": "q1"}}, "source": "x"},
         ],
     }
     path = tmp_path / "exercice.ipynb"
     path.write_text(json.dumps(nb), encoding="utf-8")
+    before = path.read_bytes()
     inspection = inspect_notebook(path)
-    assert inspection.readable and inspection.grade_ids == {"q1"}
+    assert inspection.problem is None
+    assert inspection.notebook["cells"][0]["metadata"]["nbgrader"]["grade_id"] == "q1"
+    inspection.notebook["cells"].clear()  # the caller may change it freely
+    assert path.read_bytes() == before
+
+
+def test_old_nbformat_3_notebook_is_upgraded(tmp_path):
+    old = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": ""},
+        "worksheets": [
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "input": "1 + 1",
+                        "language": "python",
+                        "outputs": [],
+                        "metadata": {},
+                    }
+                ],
+                "metadata": {},
+            }
+        ],
+    }
+    path = tmp_path / "exercice.ipynb"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    inspection = inspect_notebook(path)
+    assert inspection.notebook["nbformat"] == 4
+    assert inspection.notebook["cells"][0]["source"] == "1 + 1"
 
 
 def _cell(grade_id: str) -> dict:
