@@ -29,8 +29,13 @@ TIMEOUT_MS = 60_000
 
 
 def _notebook(lab, chromium):
-    """Open the released exercise in JupyterLab and run all its cells."""
+    """Give the student the released exercise and open it in JupyterLab."""
     shutil.copy2(REPO / "release" / ASSIGNMENT / "exercice.ipynb", lab.root / "exercice.ipynb")
+    return _open(lab, chromium)
+
+
+def _open(lab, chromium):
+    """Open the student's exercise in a new browser session, once its kernel is there."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(lab.open_url("exercice.ipynb"))
@@ -95,7 +100,17 @@ def _hand_in_and_grade(saved: Path, tmp_path: Path, student: str) -> float:
         return float(grade.score)
 
 
-def test_right_answer_survives_restart_save_and_hand_in(jupyterlab, chromium, tmp_path):
+def _shown_choices(page) -> dict[str, str]:
+    """The category each statement's toggle buttons show as selected."""
+    rows = page.locator(".widget-toggle-buttons")
+    shown = {}
+    for index, key in enumerate(sorted(KEY)):
+        active = rows.nth(index).locator("button.mod-active")
+        shown[key] = active.inner_text().strip() if active.count() else None
+    return shown
+
+
+def test_right_answer_survives_restart_reopen_and_hand_in(jupyterlab, chromium, tmp_path):
     context, page = _notebook(jupyterlab, chromium)
     try:
         _run_all(page)
@@ -107,6 +122,20 @@ def test_right_answer_survives_restart_save_and_hand_in(jupyterlab, chromium, tm
             "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()"
         )
         _run_all(page)
+        assert _kernel_answer(page) == KEY
+        _save_and_close(page)
+    finally:
+        context.close()
+    # reopening the saved notebook in a new browser session shows the answer again
+    context, page = _open(jupyterlab, chromium)
+    try:
+        _run_all(page)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.widget-toggle-buttons button.mod-active')"
+            f".length === {len(KEY)}",
+            timeout=TIMEOUT_MS,
+        )
+        assert _shown_choices(page) == KEY
         assert _kernel_answer(page) == KEY
         _save_and_close(page)
     finally:
