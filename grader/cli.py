@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from exercises.audit.page import AuditError
 from grader.course import Course, CourseError
 
 console = Console()
@@ -221,12 +222,48 @@ def demo_command(ctx: click.Context, out: Path) -> None:
     console.print(f"  feedback        : {result.feedback}")
 
 
+@main.command("audit")
+@click.argument("page")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the contract).")
+@click.option("--url", default=None, help="Where a local file lives on the web (sets https, host).")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=5_000_000,
+    show_default=True,
+    help="Refuse pages larger than this.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for a URL to answer.",
+)
+def audit_command(
+    page: str, as_json: bool, url: str | None, max_bytes: int, timeout: float
+) -> None:
+    """Gather the audit evidence of PAGE, a local HTML file or an http(s) URL."""
+    import json
+
+    from exercises.audit import audit_page
+
+    report = audit_page(page, url=url, max_bytes=max_bytes, timeout=timeout)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    table = Table("signal", "value", title=f"{report['source']} ({report['encoding']})")
+    for key, value in report["signals"].items():
+        table.add_row(key, json.dumps(value, ensure_ascii=False))
+    console.print(table)
+
+
 def run() -> None:
     """Entry point: a CourseError becomes one line on stderr and exit status 1."""
     try:
         main(standalone_mode=False)
-    except CourseError as error:
-        errors.print(f"error: {error}", markup=False, highlight=False)
+    except (CourseError, AuditError) as error:
+        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(1)
     except click.exceptions.Abort:
         errors.print("aborted")

@@ -8,11 +8,13 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nbgrader.apps import NbGraderAPI
-from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+if TYPE_CHECKING:
+    from nbgrader.apps import NbGraderAPI
 
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -111,6 +113,9 @@ class Course:
 
     def api(self, **course_directory: str) -> NbGraderAPI:
         """nbgrader's Python API on this course (optionally with other folders or db)."""
+        from nbgrader.apps import NbGraderAPI  # imported here: it takes ~2 s to load
+        from nbgrader.coursedir import CourseDirectory
+
         config = self.nbgrader_config(**course_directory)
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 

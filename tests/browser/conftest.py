@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -112,3 +113,81 @@ def _wait_until_up(url: str, token: str, server: subprocess.Popen, log: Path) ->
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text("utf-8"))
+
+
+TIMEOUT_MS = 60_000
+
+
+def open_notebook(lab: Lab, chromium, name: str = "exercice.ipynb"):
+    """Open a notebook in a new browser session, once its kernel is there."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(lab.open_url(name))
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+        timeout=TIMEOUT_MS,
+    )
+    return context, page
+
+
+def run_all(page) -> None:
+    """Run every cell and wait until the first answer widget reports its state."""
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.locator(".course-answer-status").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        "() => ['empty', 'saved', 'restored'].includes("
+        "document.querySelector('.course-answer-status')?.dataset.state)",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def wait_for_stored_answer(page, question_id: str, expected) -> None:
+    """Wait until the notebook's metadata holds ``expected`` for ``question_id`` (key order aside)."""
+    page.wait_for_function(
+        """([qid, expected]) => {
+            const canonical = (v) => Array.isArray(v) ? v.map(canonical)
+                : (v && typeof v === 'object')
+                    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]))
+                    : v;
+            const same = (a, b) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+            const stored = window.jupyterapp.shell.currentWidget.context.model.getMetadata('course');
+            const record = stored && stored.answers && stored.answers[qid];
+            return record && same(record.value, expected);
+        }""",
+        arg=[question_id, expected],
+        timeout=TIMEOUT_MS,
+    )
+
+
+def save_and_close(page) -> None:
+    """Save the notebook, shut its kernel down and close it, as a student finishing."""
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=TIMEOUT_MS
+    )
+    page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()"
+        ".then(() => window.jupyterapp.shell.currentWidget.close())"
+    )
+
+
+def hand_in_and_grade(saved: Path, tmp_path: Path, assignment: str, student: str) -> dict:
+    """Hand in the .ipynb alone, run `course grade`, return {grade id: score} from the gradebook."""
+    from nbgrader.api import Gradebook
+
+    from grader.course import Course
+    from grader.demo import scratch_course
+    from tests.conftest import REPO, run_course
+
+    course = scratch_course(Course.find(REPO), tmp_path / "grading")
+    folder = course.submitted_dir / student / assignment
+    folder.mkdir(parents=True)
+    shutil.copy2(saved, folder / "exercice.ipynb")
+    result = run_course("grade", assignment, cwd=course.root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with Gradebook(course.db_url, "communautes-en-ligne") as gb:
+        submission = gb.find_submission_notebook("exercice", assignment, student)
+        return {grade.name: grade.score for grade in submission.grades}
