@@ -24,7 +24,7 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
-from tests.fixtures.make_submissions import RIGHT_07_B, _solution_answers
+from tests.fixtures.make_submissions import RIGHT_07_B, solution_answers
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def _fill_recommendations(page, recos: list[dict]) -> None:
 
 
 def test_audit_form_is_saved_and_graded(jupyterlab, chromium, tmp_path):
-    solution = _solution_answers(ASSIGNMENT)
+    solution = solution_answers(ASSIGNMENT)
     audit = copy.deepcopy(solution[AUDIT])
     # one score contradicts its evidence: the page declares a viewport, so "mobile" is 2
     audit["criteria"]["mobile"]["score"] = 0

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from grader.slides import export_lesson
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -26,11 +25,8 @@ def slides_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def offline_page():
+def offline_page(chromium):
     """Yield (page, blocked URLs, page errors) in a Chromium context with no network."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     blocked: list[str] = []
     errors: list[str] = []
 
@@ -41,16 +37,14 @@ def offline_page():
             blocked.append(route.request.url)
             route.abort()
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            context.route("**/*", guard)  # context-wide: covers the speaker-view popup too
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            yield page, blocked, errors
-        finally:
-            browser.close()
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        context.route("**/*", guard)  # context-wide: covers the speaker-view popup too
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page, blocked, errors
+    finally:
+        context.close()
 
 
 def _wait_ready(page) -> None:

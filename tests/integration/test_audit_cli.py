@@ -27,8 +27,8 @@ LATIN1_PAGE = (
 ).encode("cp1252")
 PAGES: dict[str, tuple[int, dict[str, str], bytes]] = {
     "/ok": (200, {"Content-Type": "text/html; charset=utf-8"},
-            "<html lang='fr-CH'><title>Bonjour</title><a href='https://www.rts.ch/'>RTS</a>"
-            "<a href='/local'>ici</a></html>".encode()),
+            b"<html lang='fr-CH'><title>Bonjour</title><a href='https://www.rts.ch/'>RTS</a>"
+            b"<a href='/local'>ici</a></html>"),
     "/latin1": (200, {"Content-Type": "text/html; charset=ISO-8859-1"}, LATIN1_PAGE),
     "/moved": (301, {"Location": "/ok"}, b""),
     "/loop-a": (302, {"Location": "/loop-b"}, b""),
