@@ -9,7 +9,8 @@ c.CourseDirectory.course_id = "communautes-en-ligne"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 # The jupytext text twins (*.md) of the exercise notebooks are for review, not for students.
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md"]
+# *.md: jupytext twins; strategie.*: what the module-06 export cell writes when run in place
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md", "strategie.*"]
 
 # Student-facing stubs are in French.
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}

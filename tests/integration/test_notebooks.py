@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -21,14 +23,18 @@ def _notebooks(folder: str) -> list[Path]:
 
 
 def _run(path: Path) -> nbformat.NotebookNode:
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb,
-        timeout=120,
-        allow_errors=True,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    """Execute a copy of the notebook's folder, so files it writes never land in the repo."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / path.parent.name
+        shutil.copytree(path.parent, folder)
+        nb = nbformat.read(folder / path.name, as_version=4)
+        NotebookClient(
+            nb,
+            timeout=120,
+            allow_errors=True,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(folder)}},
+        ).execute()
     return nb
 
 

@@ -1,0 +1,167 @@
+"""The strategy canvas: its checks, its points, its exports, and bad input."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from exercises import answers
+from exercises.strategy import Canevas, auto_points, chart, check, export, to_html, to_markdown
+from exercises.strategy.checks import POINTS, is_vanity, names_platform
+from exercises.strategy.plan import SECTIONS, empty_plan, normalise, parse_date
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.unit
+
+QID = "06-strategie/canevas"
+
+
+def _model_plan() -> dict:
+    source = json.loads((REPO / "source" / "06-strategie" / "exercice.ipynb").read_text("utf-8"))
+    return source["metadata"]["course"]["answers"][QID]["value"]
+
+
+@pytest.fixture
+def plan() -> dict:
+    return copy.deepcopy(_model_plan())
+
+
+@pytest.fixture(autouse=True)
+def clean(monkeypatch, tmp_path):
+    answers.forget_session()
+    for name in ("COURSE_NOTEBOOK", "JPY_SESSION_NAME", "NBGRADER_EXECUTION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield
+    answers.forget_session()
+
+
+def _codes(value) -> set[str]:
+    return {finding.code for finding in check(value)}
+
+
+def test_model_plan_has_no_findings_and_full_points(plan) -> None:
+    assert check(plan) == []
+    assert sum(auto_points(plan).values()) == sum(POINTS.values()) == 10
+
+
+def test_empty_plan_lists_every_section_and_scores_zero() -> None:
+    codes = _codes(empty_plan())
+    assert {f"incomplet:{section}" for section in SECTIONS} <= codes
+    assert sum(auto_points(empty_plan()).values()) == 0
+
+
+def test_orphan_channel_and_objective(plan) -> None:
+    plan["canaux"][3]["objectif"] = ""  # the Ville's report no longer serves O3
+    codes = _codes(plan)
+    assert {"canal-orphelin", "objectif-orphelin"} <= codes
+    assert auto_points(plan)["liens"] == 1.0
+
+
+def test_smart_needs_numbers_owner_and_a_future_deadline(plan) -> None:
+    plan["objectifs"][0]["cible"] = "beaucoup plus"
+    plan["objectifs"][1]["echeance"] = "01.01.2020"
+    plan["objectifs"][2]["echeance"] = "31.02.2027"  # impossible
+    findings = {f.code: f.message for f in check(plan)}
+    assert "cible chiffrée" in findings["non-smart:O1"]
+    assert "échéance future" in findings["non-smart:O2"]
+    assert "échéance valable" in findings["non-smart:O3"]
+    assert auto_points(plan)["smart"] == 0.0
+
+
+def test_problem_naming_a_platform_is_flagged(plan) -> None:
+    plan["probleme"] = "Nous ne sommes pas sur Instagram ni sur TikTok."
+    assert "probleme-plateforme" in _codes(plan)
+    assert names_platform(plan["probleme"]) == ["instagram", "tiktok"]
+    assert names_platform("Les familles ne nous connaissent pas.") == []
+    assert auto_points(plan)["probleme"] == 0.0
+
+
+def test_vanity_only_indicators_are_flagged(plan) -> None:
+    for row in plan["objectifs"] + plan["controle"]:
+        row["indicateur"] = "nombre d'abonnés Instagram"
+    assert "indicateurs-vanite" in _codes(plan)
+    assert is_vanity("mentions J’aime") and is_vanity("Fans")
+    assert not is_vanity("familles présentes le mercredi")
+    assert not is_vanity("familles abonnées à la ludothèque")  # members, not followers
+    assert is_vanity("abonnés de la page") and not is_vanity("en vue de la subvention")
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "code"), [(3, 2, "maturite-recul"), (1, 4, "maturite-saut")]
+)
+def test_maturity_coherence(plan, current, target, code) -> None:
+    plan["maturite"].update(actuelle=current, visee=target)
+    assert code in _codes(plan)
+    assert auto_points(plan)["maturite"] == 0.0
+
+
+def test_impossible_and_future_interview_dates(plan) -> None:
+    plan["dialogue"][0]["date"] = "32.13.2026"
+    plan["dialogue"][1]["date"] = "01.01.2030"
+    codes = _codes(plan)
+    assert {"date-impossible", "date-future"} <= codes
+    assert parse_date("31.03.2027") == parse_date("2027-03-31")
+    assert parse_date("2027-02-29") is None
+
+
+def test_huge_field_is_kept_and_flagged(plan) -> None:
+    huge = "texte collé " * 9000  # 108 000 characters
+    plan["strategie"] = huge
+    assert "trop-long" in _codes(plan)
+    assert normalise(plan)["strategie"] == huge
+    assert huge.strip()[:50] in to_markdown(plan)
+
+
+def test_same_text_everywhere_earns_no_completeness(plan) -> None:
+    same = "Je ne sais pas encore quoi écrire ici."
+    for section in ("probleme", "questions_sceptiques", "strategie", "risques"):
+        plan[section] = same
+    assert "texte-repete" in _codes(plan)
+    assert auto_points(plan)["complet"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "stored", [None, [], "texte", 42, {"objectifs": "x", "maturite": {"actuelle": 9}}]
+)
+def test_any_stored_value_is_read_without_crashing(stored) -> None:
+    plan = normalise(stored)
+    assert plan["maturite"]["actuelle"] is None
+    assert len(plan["objectifs"]) == 3
+    check(stored)
+    auto_points(stored)
+    to_html(stored)
+    chart(stored)
+
+
+def test_export_is_the_plan_and_escapes_html(plan, tmp_path: Path) -> None:
+    plan["risques"] = "<script>alert('x')</script> et des | barres"
+    markdown, page = export(plan, tmp_path / "client")
+    text = markdown.read_text("utf-8")
+    for section in SECTIONS.values():
+        assert f"## {section}" in text
+    assert plan["objectifs"][0]["responsable"] in text
+    soup = BeautifulSoup(page.read_text("utf-8"), "lxml")
+    assert soup.find("script") is None
+    assert "<script>alert('x')</script>" in soup.get_text()
+    cells = [td.get_text() for td in soup.find_all("td")]
+    assert "30.06.2027" in cells and "Claudine Roulet" in cells
+
+
+def test_chart_shows_each_channel_against_its_objective(plan) -> None:
+    matrix, timeline = chart(plan).axes
+    assert len(matrix.get_yticklabels()) == 4
+    assert matrix.get_xlabel() == "objectif servi"
+    assert len(matrix.collections) == 4  # one dot per channel tied to an objective
+    assert timeline.get_xlabel()
+
+
+def test_canvas_round_trip(plan) -> None:
+    canvas = Canevas(QID)
+    canvas.apply(plan)
+    assert canvas.collect() == normalise(plan)
+    assert canvas.fields[("canaux", 0, "objectif")].value == "O2"
