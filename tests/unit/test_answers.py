@@ -10,18 +10,8 @@ import pytest
 from exercises import Classification, answers
 from exercises.answers import answers_of, read_answers, saved_answer, set_answer
 
-pytestmark = pytest.mark.unit
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
 QID = "99-test/tri"
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch, tmp_path):
-    answers.forget_session()
-    for name in ("COURSE_NOTEBOOK", "JPY_SESSION_NAME", "NBGRADER_EXECUTION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
-    answers.forget_session()
 
 
 def _notebook(path: Path, value) -> Path:

@@ -9,19 +9,9 @@ from exercises.audit import corpus, grid
 from exercises.audit.form import AuditForm, Recommandations, audit_advice, chart, recapitulatif
 from tests.fixtures.make_submissions import solution_answers
 
-pytestmark = pytest.mark.unit
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
 
 AUDIT = "07-site-cafe/audit"
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch, tmp_path):
-    answers.forget_session()
-    for name in ("COURSE_NOTEBOOK", "JPY_SESSION_NAME", "NBGRADER_EXECUTION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
-    answers.forget_session()
 
 
 def test_grid_has_at_least_15_criteria_whose_evidence_the_engine_produces() -> None:

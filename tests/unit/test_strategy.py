@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from exercises import answers
 from exercises.strategy import Canevas, auto_points, chart, check, export, to_html, to_markdown
 from exercises.strategy.checks import POINTS, is_vanity, names_platform
 from exercises.strategy.plan import SECTIONS, empty_plan, normalise, parse_date
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.unit
+pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
 
 QID = "06-strategie/canevas"
 
@@ -28,16 +27,6 @@ def _model_plan() -> dict:
 @pytest.fixture
 def plan() -> dict:
     return copy.deepcopy(_model_plan())
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch, tmp_path):
-    answers.forget_session()
-    for name in ("COURSE_NOTEBOOK", "JPY_SESSION_NAME", "NBGRADER_EXECUTION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield
-    answers.forget_session()
 
 
 def _codes(value) -> set[str]:
