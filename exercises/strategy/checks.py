@@ -317,6 +317,25 @@ def _all_texts(plan: dict) -> list[tuple[str, str]]:
     return texts
 
 
+#: Fields that call for sentences of their own; short table cells (an indicator used for
+#: an objective and its control) may rightly repeat.
+PROSE = {
+    "dialogue": ("appris",), "publics": ("besoin",), "objectifs": ("intitule",),
+    "maturite": ("indices",), "test": ("description", "critere"),
+}  # fmt: skip
+
+
+def _prose(plan: dict) -> list[tuple[str, str, str]]:
+    found = [
+        (section, "", plan[section])
+        for section in ("probleme", "questions_sceptiques", "strategie", "risques")
+    ]
+    for section, fields in PROSE.items():
+        rows = plan[section] if isinstance(plan[section], list) else [plan[section]]
+        found += [(section, field, row[field]) for row in rows for field in fields]
+    return found
+
+
 def _sizes(plan: dict) -> list[Finding]:
     findings = []
     texts = _all_texts(plan)
@@ -329,7 +348,8 @@ def _sizes(plan: dict) -> list[Finding]:
                 f"Champ(s) de plus de {MAX_FIELD} caractères : {', '.join(long)}. Rien n'est perdu, mais soyez concis.",
             )
         )
-    counts = Counter(text.strip() for _section, text in texts if len(text.strip()) >= MIN_REPEATED)
+    prose = [text for section, field, text in _prose(plan)]
+    counts = Counter(text.strip() for text in prose if len(text.strip()) >= MIN_REPEATED)
     if any(count >= 3 for count in counts.values()):
         findings.append(
             Finding(

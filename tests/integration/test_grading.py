@@ -48,6 +48,22 @@ def test_scores_match_what_each_student_deserves(demo):
     assert dict(zip(table.student_id, table.score, strict=True)) == EXPECTED
 
 
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        # model plan; a platform named as the problem, vanity indicators, a 1→5 jump; empty
+        ("06-strategie", {"amelie": 10.0, "bastien": 8.0, "chloe": 0.0}),
+        # model audit + part B; fooled by the gaming page (10 of 14 rules) and part B wrong;
+        # three criteria left unscored + part B right
+        ("07-site-cafe", {"amelie": 9.0, "bastien": 3.57, "chloe": 4.0}),
+    ],
+)
+def test_module_scores(demo, assignment, expected):
+    out, _ = demo
+    table = pd.read_csv(out / f"grades-{assignment}.csv", encoding="utf-8-sig")
+    assert dict(zip(table.student_id, table.score, strict=True)) == expected
+
+
 def test_per_question_columns_are_grade_ids(demo):
     out, _ = demo
     table = pd.read_csv(out / "grades-01-cluetrain.csv", encoding="utf-8-sig").set_index(
