@@ -29,7 +29,7 @@ from exercises.strategy.plan import (
     objective_ids,
 )
 
-Path_ = tuple[Any, ...]
+FieldPath = tuple[Any, ...]
 PLACEHOLDERS = {
     "role": "rôle de la personne (ex. gérante)",
     "date": "date (JJ.MM.AAAA)",
@@ -62,7 +62,7 @@ class Canevas(Question):
 
     def __init__(self, question_id: str, **kwargs: Any):
         self.written_on = date.today().isoformat()
-        self.fields: dict[Path_, widgets.Widget] = {}
+        self.fields: dict[FieldPath, widgets.Widget] = {}
         self.export_output = widgets.HTML()
         sections = [self._section(section) for section in SECTIONS]
         export = widgets.Button(description="Exporter le plan (Markdown + HTML)", icon="download")
@@ -70,13 +70,13 @@ class Canevas(Question):
         super().__init__(question_id, [*sections, export, self.export_output], **kwargs)
 
     # -- building ----------------------------------------------------------------------
-    def _control(self, path: Path_, widget: widgets.Widget) -> widgets.Widget:
+    def _control(self, path: FieldPath, widget: widgets.Widget) -> widgets.Widget:
         widget.add_class("canvas-" + "-".join(str(part) for part in path))
         widget.observe(self._controls_changed, names="value")
         self.fields[path] = widget
         return widget
 
-    def _text(self, path: Path_, area: bool = False) -> widgets.Widget:
+    def _text(self, path: FieldPath, area: bool = False) -> widgets.Widget:
         field = str(path[-1])
         placeholder = PLACEHOLDERS.get(field, "")
         if area:
