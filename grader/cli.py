@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from exercises.audit.page import AuditError
+from exercises.audit.page import MAX_BYTES, TIMEOUT_SECONDS, AuditError
 from grader.course import Course, CourseError
 
 console = Console()
@@ -229,14 +229,14 @@ def demo_command(ctx: click.Context, out: Path) -> None:
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
-    default=5_000_000,
+    default=MAX_BYTES,
     show_default=True,
     help="Refuse pages larger than this.",
 )
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=10.0,
+    default=TIMEOUT_SECONDS,
     show_default=True,
     help="Seconds to wait for a URL to answer.",
 )

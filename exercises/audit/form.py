@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 
 from exercises import answers
 from exercises.audit import corpus, grid
-from exercises.audit.page import AuditError, decode
+from exercises.audit.page import AuditError, load_file
 from exercises.questions import Question
 
 SCORE_OPTIONS = [("0", 0), ("1", 1), ("2", 2), ("n. a.", grid.NA)]
@@ -354,7 +354,7 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
 def voir_site(slug: str, height: int = 420) -> HTML:
     """The corpus page rendered in a sandboxed frame (no scripts, no network needed)."""
     page = corpus.site(slug).page
-    text = decode(page.read_bytes(), None, str(page))
+    text = load_file(page).text
     return HTML(
         f"<iframe sandbox='' srcdoc='{html.escape(text, quote=True)}' "
         f"style='width:100%;height:{height}px;border:1px solid #ccc'></iframe>"

@@ -48,7 +48,8 @@ def load_file(path: Path, url: str | None = None, max_bytes: int = MAX_BYTES) ->
         raise AuditError(f"{path} is a folder, not an HTML file")
     _check_size(size, max_bytes, str(path))
     data = path.read_bytes()
-    return Page(decode(data, None, str(path)), str(path), url, _encoding_of(data, None), size)
+    text, encoding = decode(data, None, str(path))
+    return Page(text, str(path), url, encoding, size)
 
 
 def load_url(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BYTES) -> Page:
@@ -73,7 +74,8 @@ def load_url(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_BY
         raise AuditError(f"{url}: no answer within {timeout:g} s") from None
     except httpx.HTTPError as error:
         raise AuditError(f"{url}: {type(error).__name__}: {error}") from None
-    return Page(decode(data, charset, url), url, final_url, _encoding_of(data, charset), len(data))
+    text, encoding = decode(data, charset, url)
+    return Page(text, url, final_url, encoding, len(data))
 
 
 def _check_response(response: httpx.Response, url: str, max_bytes: int) -> None:
@@ -105,15 +107,15 @@ def _check_size(size: int, max_bytes: int, where: str) -> None:
         )
 
 
-def decode(data: bytes, http_charset: str | None, where: str) -> str:
-    """Bytes to text: BOM, then HTTP charset, then <meta>, then UTF-8, then windows-1252."""
+def decode(data: bytes, http_charset: str | None, where: str) -> tuple[str, str]:
+    """Bytes to ``(text, encoding)``: BOM, HTTP charset, <meta>, UTF-8, then windows-1252."""
     if not data.strip():
         raise AuditError(f"{where}: the page is empty")
     encoding = _encoding_of(data, http_charset)
     text = data.decode(encoding, errors="replace").removeprefix("\ufeff")
     if _looks_binary(text[:1024]):
         raise AuditError(f"{where}: binary content, not an HTML page")
-    return text
+    return text, encoding
 
 
 def _looks_binary(head: str) -> bool:

@@ -9,12 +9,13 @@ the text-based signals are read from what is left.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from exercises.text import fold
 
 INVISIBLE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe"]
 HEADINGS = "h1, h2, h3, h4, h5, h6"
@@ -284,10 +285,7 @@ def _is_about_link(href: str, text: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    """Lowercase, no accents, straight apostrophes, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _collapse(plain.casefold())
+    return _collapse(fold(text))
 
 
 # -- contact ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ the instructor, with the mark scheme; the checks never judge a position.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +22,7 @@ from exercises.strategy.plan import (
     objective_ids,
     parse_date,
 )
+from exercises.text import fold
 
 MAX_FIELD = 5000
 MIN_REPEATED = 10
@@ -57,12 +57,6 @@ class Finding:
     section: str
     message: str
     kind: str = "warning"
-
-
-def fold(text: str) -> str:
-    """Lowercase, no accents, straight apostrophes: for matching words a student typed."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def _words(text: str) -> str:

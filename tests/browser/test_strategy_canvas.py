@@ -6,7 +6,6 @@ Every field is typed or chosen in the real widgets; the saved .ipynb alone is gr
 
 from __future__ import annotations
 
-import copy
 import shutil
 from datetime import date
 from pathlib import Path
@@ -25,7 +24,7 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
-from tests.unit.test_strategy import QID, _model_plan
+from tests.unit.test_strategy import QID, model_plan
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +61,7 @@ def _fill(page, plan: dict) -> None:
 
 
 def test_canvas_is_saved_graded_and_exported(jupyterlab, chromium, tmp_path):
-    plan = copy.deepcopy(_model_plan())
+    plan = model_plan()
     plan["canaux"][3]["objectif"] = ""  # one orphan channel (and so an orphan O3)
     plan["redige_le"] = date.today().isoformat()  # the canvas dates a new plan today
     expected = normalise(plan)

@@ -63,7 +63,7 @@ def test_corpus_page_signals(expected_file: Path) -> None:
 def test_contract_edge_case(expected_file: Path) -> None:
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
     raw = expected_file.with_suffix(".html").read_bytes()
-    text = decode(raw, expected.get("http_charset"), expected_file.name)
+    text, _encoding = decode(raw, expected.get("http_charset"), expected_file.name)
     report = audit_html(text, url=expected.get("url"))
     _compare(report["signals"], expected["signals"], expected_file.stem)
 
@@ -90,7 +90,8 @@ def test_latin1_corpus_page_reads_correctly() -> None:
 
 def test_bom_wins_over_a_wrong_meta_charset() -> None:
     raw = "\ufeff<meta charset='iso-8859-1'><title>Dégustation</title>".encode()
-    assert "Dégustation" in decode(raw, None, "bom")
+    text, encoding = decode(raw, None, "bom")
+    assert "Dégustation" in text and encoding.startswith("utf-8")
 
 
 def test_invisible_text_is_not_counted() -> None:

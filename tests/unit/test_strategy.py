@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,21 @@ from bs4 import BeautifulSoup
 from exercises.strategy import Canevas, auto_points, chart, check, export, to_html, to_markdown
 from exercises.strategy.checks import POINTS, is_vanity, names_platform
 from exercises.strategy.plan import SECTIONS, empty_plan, normalise, parse_date
-from tests.conftest import REPO
+from tests.fixtures.make_submissions import solution_answers
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
 
 QID = "06-strategie/canevas"
 
 
-def _model_plan() -> dict:
-    source = json.loads((REPO / "source" / "06-strategie" / "exercice.ipynb").read_text("utf-8"))
-    return source["metadata"]["course"]["answers"][QID]["value"]
+def model_plan() -> dict:
+    """The instructor's plan, kept in the source notebook's metadata."""
+    return copy.deepcopy(solution_answers("06-strategie")[QID])
 
 
 @pytest.fixture
 def plan() -> dict:
-    return copy.deepcopy(_model_plan())
+    return model_plan()
 
 
 def _codes(value) -> set[str]:
@@ -121,10 +120,10 @@ def test_any_stored_value_is_read_without_crashing(stored) -> None:
     plan = normalise(stored)
     assert plan["maturite"]["actuelle"] is None
     assert len(plan["objectifs"]) == 3
-    check(stored)
-    auto_points(stored)
-    to_html(stored)
-    chart(stored)
+    assert "incomplet:probleme" in {finding.code for finding in check(stored)}
+    assert sum(auto_points(stored).values()) == 0
+    assert "<h1>Stratégie médias sociaux</h1>" in to_html(stored)
+    assert len(chart(stored).axes) == 2
 
 
 def test_export_is_the_plan_and_escapes_html(plan, tmp_path: Path) -> None:
