@@ -85,7 +85,16 @@ def _same_file(a: Path, b: Path) -> bool:
     return filecmp.cmp(a, b, shallow=False)
 
 
-def sync_gradebook(course: Course, assignment: str) -> None:
-    """Make the gradebook know the assignment as source/ defines it, leaving release/ alone."""
+def sync_gradebook(course: Course, assignment: str) -> dict[str, dict]:
+    """Make the gradebook know the assignment as source/ defines it, leaving release/ alone.
+
+    Returns the freshly released notebooks (name → notebook JSON): what students were
+    given, against which grading checks their copies for edits.
+    """
     with tempfile.TemporaryDirectory(prefix="course-sync-") as scratch:
-        _generate(course, assignment, release_directory=str(Path(scratch) / "release"))
+        release = Path(scratch) / "release"
+        _generate(course, assignment, release_directory=str(release))
+        return {
+            path.stem: json.loads(path.read_text("utf-8"))
+            for path in sorted((release / assignment).glob("*.ipynb"))
+        }

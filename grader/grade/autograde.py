@@ -1,26 +1,48 @@
-"""Autograde the submissions of one assignment into nbgrader's gradebook.
+"""Autograde the submissions of one assignment into nbgrader's gradebook, fast and safely.
 
-nbgrader does the grading; this module makes a batch of real submissions safe to feed it:
-the originals in submitted/ are copied to a staging folder and never touched, a file that
-is not a readable notebook is left out (nbgrader then scores it zero) instead of aborting
-that student, each student is graded on their own so one failure never stops the batch,
-and every problem becomes a message, in French, for the student concerned.
+The result is what ``nbgrader autograde`` leaves: the gradebook's scores and the
+notebooks in autograded/, so formgrader, ``nbgrader generate_feedback`` and exports work
+unchanged. What differs is how it gets there:
+
+- **speed**: nbgrader starts a kernel and re-imports everything for each student; here
+  warm workers (``grader.grade.workers``) fork a fresh, pre-imported interpreter per
+  submission, and both cores grade at once while this process sanitizes the next
+  submissions and records the finished ones;
+- **safety**: each submission is confined (no network, read-only course) and limited
+  (time per cell, memory, output); a cell that breaks a limit costs its own points only;
+- **resilience**: a file that is not a notebook, a renamed notebook, deleted or edited
+  read-only cells: each is handled or reported, in French, to the student concerned, and
+  the batch always goes on. submitted/ is only ever read.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from functools import partial
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from grader.build.release import sync_gradebook
-from grader.course import Course, CourseError, nbgrader_error
-from grader.grade.submissions import ReferenceCell, inspect_notebook, restore_missing_cells
+from grader.course import Course, CourseError
+from grader.grade import steps
+from grader.grade.sandbox import Limits
+from grader.grade.submissions import (
+    ReferenceCell,
+    drop_duplicate_ids,
+    find_submitted_notebook,
+    inspect_notebook,
+    released_checksums,
+    restore_missing_cells,
+    tampered_cells,
+)
+from grader.grade.workers import Job, JobResult, WorkerPool
 
 #: Written beside each student's autograded notebooks: what the student must be told.
 MESSAGES_FILE = "messages-correction.txt"
@@ -34,13 +56,14 @@ class StudentResult:
     score: float = 0.0
     max_score: float = 0.0
     graded: bool = True
-    messages: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # to the student, in French
+    flags: list[str] = field(default_factory=list)  # to the instructor: what to look at
 
     @property
     def status(self) -> str:
         if not self.graded:
             return "failed"
-        return "graded with remarks" if self.messages else "graded"
+        return "flagged" if self.flags else "graded"
 
 
 def submitted_students(course: Course, assignment: str) -> list[str]:
@@ -52,11 +75,25 @@ def submitted_students(course: Course, assignment: str) -> list[str]:
     )
 
 
+def limits_of(course: Course) -> Limits:
+    """The per-submission limits; the cell timeout is nbgrader's ``Execute.timeout``."""
+    timeout = course.config.Execute.get("timeout", Limits.cell_timeout)
+    grader = course.config.get("CourseGrader", {})
+    return Limits(
+        cell_timeout=float(timeout or Limits.cell_timeout),
+        memory_mb=int(grader.get("memory_mb", Limits.memory_mb)),
+        output_chars=int(grader.get("output_chars", Limits.output_chars)),
+        file_mb=int(grader.get("file_mb", Limits.file_mb)),
+    )
+
+
 def grade(
     course: Course,
     assignment: str,
     students: Iterable[str] | None = None,
     on_progress: Callable[[StudentResult], None] | None = None,
+    workers: int | None = None,
+    limits: Limits | None = None,
 ) -> list[StudentResult]:
     """Autograde each student's submission; return one result per student, in order."""
     course.require_assignment(assignment)
@@ -66,16 +103,17 @@ def grade(
     missing = [s for s in chosen if not (course.submitted_dir / s / assignment).is_dir()]
     if missing:
         raise CourseError(f"no submission of {assignment} for: {', '.join(missing)}")
-    sync_gradebook(course, assignment)
-    results = []
+    workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
-        batch = _Batch(course, assignment, _expected_notebooks(course, assignment), Path(staging))
-        for student in chosen:
-            result = batch.grade(student)
-            results.append(result)
-            if on_progress:
-                on_progress(result)
-    return results
+        read_only = [course.root.resolve(), Path(staging).resolve()]
+        # the workers warm up while nbgrader brings the gradebook up to date
+        with WorkerPool(workers, limits or limits_of(course), read_only) as pool:
+            released = sync_gradebook(course, assignment)
+            expected = _expected_notebooks(course, assignment)
+            checksums = {name: released_checksums(nb) for name, nb in released.items()}
+            with _gradebook(course) as gb, steps.batch_speedups(gb):
+                batch = _Batch(course, assignment, expected, checksums, Path(staging), pool, gb)
+                return batch.run(chosen, on_progress)
 
 
 def _gradebook(course: Course) -> Gradebook:
@@ -114,131 +152,318 @@ def _reference_cells(notebook) -> list[ReferenceCell]:
     return cells
 
 
-@dataclass(frozen=True)
+@dataclass
+class _Submission:
+    """One student's submission between sanitizing and recording."""
+
+    result: StudentResult
+    notebooks: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+    waiting: set[str] = field(default_factory=set)
+
+
 class _Batch:
-    """One grading run: the assignment, its exercise cells, and a staging folder."""
+    """One grading run: prepare in this process, execute in the pool, record here."""
 
-    course: Course
-    assignment: str
-    expected: dict[str, list[ReferenceCell]]
-    staging: Path
+    def __init__(
+        self,
+        course: Course,
+        assignment: str,
+        expected: dict[str, list[ReferenceCell]],
+        checksums: dict[str, dict[str, str]],
+        staging: Path,
+        pool: WorkerPool,
+        gradebook: Gradebook,
+    ) -> None:
+        self.course = course
+        self.assignment = assignment
+        self.expected = expected
+        self.checksums = checksums
+        self.staging = staging
+        self.pool = pool
+        self.gradebook = gradebook  # one engine for the whole batch
+        self.db_url = course.db_url
+        self.coursedir = course.api().coursedir
+        self.sanitize = steps.Chain(steps.SANITIZE, course.config)
+        self.record = steps.Chain(steps.RECORD, course.config)
+        self.ignore = list(course.config.CourseDirectory.get("ignore", []))
 
-    def grade(self, student: str) -> StudentResult:
-        result = StudentResult(student)
-        staged = self._stage(student, result.messages)
-        if staged:
-            api = self.course.api(submitted_directory=str(self.staging / "submitted"))
-            outcome = api.autograde(self.assignment, student, force=True, create=True)
-            if not outcome["success"]:
-                result.graded = False
-                result.messages.append(
-                    "La correction automatique de votre rendu a échoué ; votre enseignant·e est "
-                    f"prévenu·e. (Détail technique : {nbgrader_error(outcome)})"
-                )
-        else:
+    def run(
+        self, students: list[str], on_progress: Callable[[StudentResult], None] | None
+    ) -> list[StudentResult]:
+        done: dict[str, StudentResult] = {}
+        waiting: dict[str, _Submission] = {}
+
+        def finish(submission: _Submission) -> None:
+            result = submission.result
+            self._guarded(result, partial(self._conclude, result))
+            done[result.student] = result
+            if on_progress:
+                on_progress(result)
+
+        for student in students:
+            submission = _Submission(StudentResult(student))
+            self._guarded(submission.result, partial(self._prepare, submission))
+            if submission.waiting and submission.result.graded:
+                waiting[student] = submission
+            else:
+                finish(submission)
+            self._collect(waiting, finish, timeout=0)
+        while waiting:
+            self._collect(waiting, finish, timeout=None)
+        return [done[student] for student in students]
+
+    def _guarded(self, result: StudentResult, step: Callable[[], None]) -> None:
+        """Run one step for one student; an unexpected error fails that student only."""
+        try:
+            step()
+        except Exception as error:  # the batch goes on; the instructor sees why
             result.graded = False
-            self._record_zero(student)
-        result.messages.extend(self._failed_tests(student, staged))
-        result.score, result.max_score = self._scores(student)
-        self._write_messages(student, result.messages)
-        return result
-
-    def _stage(self, student: str, messages: list[str]) -> list[str]:
-        """Copy what nbgrader can grade into the staging submitted/ folder.
-
-        Returns the notebooks staged. Unreadable or missing notebooks are not staged
-        (nbgrader scores an absent notebook zero); each one adds a message for the student.
-        """
-        origin = self.course.submitted_dir / student / self.assignment
-        target = self.staging / "submitted" / student / self.assignment
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(origin, target, ignore=shutil.ignore_patterns("*.ipynb"))
-        staged = []
-        for name, reference in self.expected.items():
-            path = origin / f"{name}.ipynb"
-            if not path.is_file():
-                messages.append(
-                    f"Le notebook « {name}.ipynb » ne fait pas partie du rendu : 0 point."
-                )
-                continue
-            inspection = inspect_notebook(path)
-            if inspection.notebook is None:
-                messages.append(
-                    f"{inspection.problem} Il n'a pas pu être corrigé et compte 0 point pour "
-                    "l'instant : rendez à nouveau le fichier original ou contactez votre "
-                    "enseignant·e."
-                )
-                continue
-            restored = restore_missing_cells(inspection.notebook, reference)
-            if restored:
-                messages.append(
-                    f"Dans « {name}.ipynb », des cellules de l'exercice avaient été supprimées "
-                    f"({', '.join(restored)}) : elles ont été rétablies dans leur version "
-                    "d'origine pour la correction ; une réponse supprimée compte 0 point."
-                )
-            copy = target / path.name
-            copy.write_text(json.dumps(inspection.notebook, ensure_ascii=False), encoding="utf-8")
-            shutil.copystat(path, copy)
-            staged.append(name)
-        return staged
-
-    def _failed_tests(self, student: str, notebooks: list[str]) -> list[str]:
-        """One message per autograded test that raised, with the error the student can see.
-
-        Only the exception's name and message are shown: the code of hidden tests never is.
-        """
-        messages = []
-        for name in notebooks:
-            path = self.course.autograded_dir / student / self.assignment / f"{name}.ipynb"
-            try:
-                nb = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                continue
-            for cell in nb.get("cells", []):
-                grading = cell.get("metadata", {}).get("nbgrader", {})
-                if not (grading.get("grade") and cell.get("cell_type") == "code"):
-                    continue
-                errors = [
-                    out for out in cell.get("outputs", []) if out.get("output_type") == "error"
-                ]
-                if errors:
-                    detail = f"{errors[0].get('ename', 'Erreur')}: {errors[0].get('evalue', '')}"
-                    messages.append(
-                        f"{grading.get('grade_id')} : test échoué ({detail.strip().rstrip(':')})."
-                    )
-        return messages
-
-    def _record_zero(self, student: str) -> None:
-        """Record a submission scored zero when nothing of it could be graded.
-
-        nbgrader refuses to autograde a submission with no readable notebook; the gradebook
-        must still show the student, at zero, so that exports and the instructor see them.
-        """
-        folder = self.course.submitted_dir / student / self.assignment
-        timestamp = self.course.api().coursedir.get_existing_timestamp(str(folder))
-        with _gradebook(self.course) as gb:
-            gb.update_or_create_student(student)
-            submission = gb.update_or_create_submission(
-                self.assignment, student, timestamp=timestamp
+            result.messages.append(
+                "La correction automatique de votre rendu a échoué ; votre enseignant·e est "
+                "prévenu·e."
             )
-            for notebook in submission.notebooks:
-                for grade in notebook.grades:
-                    if grade.auto_score is None:
-                        grade.auto_score = 0
-                        grade.needs_manual_grade = False
+            result.flags.append(f"grading error: {type(error).__name__}: {error}")
+
+    def _collect(
+        self,
+        waiting: dict[str, _Submission],
+        finish: Callable[[_Submission], None],
+        timeout: float | None,
+    ) -> None:
+        """Record the executed notebooks that are ready (wait up to ``timeout`` for one)."""
+        while waiting:
+            job = self.pool.next_result(timeout)
+            if job is None:
+                return
+            student, notebook = job.key.split("/", 1)
+            submission = waiting.get(student)
+            if submission is None:  # its preparation failed after submitting: already told
+                continue
+            self._guarded(submission.result, partial(self._record, submission, notebook, job))
+            submission.waiting.discard(notebook)
+            if not submission.waiting:
+                del waiting[student]
+                finish(submission)
+            timeout = 0
+
+    # ------------------------------------------------------------------ before execution
+
+    def _prepare(self, submission: _Submission) -> None:
+        """Sanitize each notebook like nbgrader, then hand it to the workers."""
+        student = submission.result.student
+        origin = self.course.submitted_dir / student / self.assignment
+        graded = self.course.autograded_dir / student / self.assignment
+        if graded.exists():
+            shutil.rmtree(graded)
+        self._copy_files(origin, graded)
+        self._open_submission(student, origin)
+        for name, reference in self.expected.items():
+            nb = self._sanitized(origin, name, reference, submission.result)
+            if nb is None:
+                self._score_zero(student, name)
+                continue
+            submission.notebooks[name] = nb
+        if not submission.notebooks:
+            submission.result.graded = False
+            return
+        workdir = self.staging / "autograded" / student / self.assignment
+        if workdir.exists():
+            shutil.rmtree(workdir)
+        shutil.copytree(graded, workdir)
+        for name, nb in submission.notebooks.items():
+            _write_notebook(nb, workdir / f"{name}.ipynb")
+            cells = [c.source if c.cell_type == "code" else None for c in nb.cells]
+            self.pool.submit(Job(f"{student}/{name}", str(workdir), cells, _GRADING_ENV))
+            submission.waiting.add(name)
+
+    def _copy_files(self, origin: Path, graded: Path) -> None:
+        """Other files as nbgrader lays them out: the student's, then the source's on top."""
+        graded.mkdir(parents=True)
+        source = self.course.source_dir / self.assignment
+        for folder in (origin, source):
+            for path in sorted(folder.rglob("*")):
+                relative = path.relative_to(folder)
+                if not path.is_file() or self._ignored(relative):
+                    continue
+                target = graded / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+
+    def _ignored(self, relative: Path) -> bool:
+        patterns = [*self.ignore, "*.ipynb"]
+        return any(fnmatch(part, pattern) for part in relative.parts for pattern in patterns)
+
+    def _open_submission(self, student: str, origin: Path) -> None:
+        timestamp = self.coursedir.get_existing_timestamp(str(origin))
+        with self.gradebook as gb:
+            gb.update_or_create_student(student)
+            if timestamp:
+                gb.update_or_create_submission(self.assignment, student, timestamp=timestamp)
+            else:
+                gb.update_or_create_submission(self.assignment, student)
+
+    def _sanitized(
+        self, origin: Path, name: str, reference: list[ReferenceCell], result: StudentResult
+    ) -> nbformat.NotebookNode | None:
+        """The notebook as nbgrader would execute it, or ``None`` (reported) if unusable."""
+        path, renamed_from = find_submitted_notebook(origin, name, set(self.expected))
+        if path is None:
+            result.messages.append(
+                f"Le notebook « {name}.ipynb » ne fait pas partie du rendu : 0 point."
+            )
+            return None
+        if renamed_from:
+            result.messages.append(
+                f"Votre notebook s'appelait « {renamed_from} » : il a été corrigé comme "
+                f"« {name}.ipynb »."
+            )
+            result.flags.append(f"renamed notebook {renamed_from!r} graded as {name}.ipynb")
+        inspection = inspect_notebook(path)
+        if inspection.notebook is None:
+            result.messages.append(
+                f"{inspection.problem} Il n'a pas pu être corrigé et compte 0 point pour "
+                "l'instant : rendez à nouveau le fichier original ou contactez votre "
+                "enseignant·e."
+            )
+            result.flags.append(f"{path.name}: unreadable")
+            return None
+        duplicated = drop_duplicate_ids(inspection.notebook)
+        if duplicated:
+            result.messages.append(
+                f"Dans « {name}.ipynb », des cellules de l'exercice étaient en double "
+                f"({', '.join(duplicated)}) : seule la dernière copie de chacune est notée."
+            )
+            result.flags.append(f"{name}.ipynb: duplicated cells: {', '.join(duplicated)}")
+        restored = restore_missing_cells(inspection.notebook, reference)
+        if restored:
+            result.messages.append(
+                f"Dans « {name}.ipynb », des cellules de l'exercice avaient été supprimées "
+                f"({', '.join(restored)}) : elles ont été rétablies dans leur version "
+                "d'origine pour la correction ; une réponse supprimée compte 0 point."
+            )
+            result.flags.append(f"{name}.ipynb: deleted cells restored: {', '.join(restored)}")
+        edited = [
+            c
+            for c in tampered_cells(inspection.notebook, self.checksums.get(name, {}))
+            if c not in restored
+        ]
+        res = steps.resources(self.db_url, self.assignment, result.student, name)
+        nb = self.sanitize(nbformat.from_dict(inspection.notebook), res)
+        if edited:
+            result.messages.append(
+                f"Dans « {name}.ipynb », des cellules en lecture seule avaient été modifiées "
+                f"({', '.join(edited)}) : elles ont été corrigées dans leur version d'origine."
+            )
+            result.flags.append(f"{name}.ipynb: read-only cells edited: {', '.join(edited)}")
+        return nb
+
+    def _score_zero(self, student: str, notebook: str) -> None:
+        """An absent or unreadable notebook scores zero, as nbgrader scores a missing one."""
+        with self.gradebook as gb:
+            submitted = gb.find_submission_notebook(notebook, self.assignment, student)
+            for grade in submitted.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
             gb.db.commit()
 
+    # ------------------------------------------------------------------- after execution
+
+    def _record(self, submission: _Submission, name: str, job: JobResult) -> None:
+        nb = submission.notebooks[name]
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.from_dict(o) for o in job.outputs.get(index, [])]
+                cell.execution_count = job.counts.get(index)
+        result = submission.result
+        if job.unconfined:
+            result.flags.append(f"not sandboxed ({job.unconfined})")
+        result.messages.extend(_limit_messages(name, nb))  # before nbgrader trims outputs
+        res = steps.resources(self.db_url, self.assignment, result.student, name)
+        nb = self.record(nb, res)
+        path = self.course.autograded_dir / result.student / self.assignment / f"{name}.ipynb"
+        _write_notebook(nb, path)
+        result.messages.extend(_failed_tests(nb))
+
+    def _conclude(self, result: StudentResult) -> None:
+        result.score, result.max_score = self._scores(result.student)
+        self._write_messages(result)
+
     def _scores(self, student: str) -> tuple[float, float]:
-        with _gradebook(self.course) as gb:
+        with self.gradebook as gb:
             try:
                 submission = gb.find_submission(self.assignment, student)
             except MissingEntry:
                 return 0.0, gb.find_assignment(self.assignment).max_score
             return float(submission.score), float(submission.max_score)
 
-    def _write_messages(self, student: str, messages: list[str]) -> None:
-        folder = self.course.autograded_dir / student / self.assignment
+    def _write_messages(self, result: StudentResult) -> None:
+        folder = self.course.autograded_dir / result.student / self.assignment
         folder.mkdir(parents=True, exist_ok=True)
-        text = "\n".join(messages) if messages else "Aucune remarque sur la correction automatique."
+        text = "\n".join(result.messages) or "Aucune remarque sur la correction automatique."
         (folder / MESSAGES_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    """Write as nbformat 4 without re-validating (nbgrader's steps already checked it)."""
+    path.write_text(nbformat.v4.writes(nb), encoding="utf-8")
+
+
+#: What nbgrader sets while executing (the answer store reads it).
+_GRADING_ENV = {"NBGRADER_EXECUTION": "autograde"}
+
+
+def _cell_name(cell: nbformat.NotebookNode, index: int) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id") or f"cellule n° {index + 1}"
+
+
+def _limit_messages(name: str, nb: nbformat.NotebookNode) -> list[str]:
+    """What the limits did, cell by cell, in words the student understands."""
+    texts = {
+        "CellTimeoutError": "a dépassé le temps maximal d'exécution et a été interrompue",
+        "DeadKernelError": "a arrêté le processus de correction ; elle n'a pas été notée",
+        "MemoryError": "a dépassé la mémoire autorisée",
+    }
+    messages = []
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            what = texts.get(output.get("ename", ""))
+            if output.get("output_type") == "stream" and "[… sortie tronquée" in output.get(
+                "text", ""
+            ):
+                what = "a affiché trop de texte : la suite de sa sortie a été coupée"
+            if what:
+                messages.append(f"{name}.ipynb, {_cell_name(cell, index)} : la cellule {what}.")
+    return messages
+
+
+def _failed_tests(nb: nbformat.NotebookNode) -> list[str]:
+    """One message per autograded test that raised, with the error the student can see.
+
+    Only the exception's name and message are shown: the code of hidden tests never is.
+    """
+    messages = []
+    for cell in nb.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        if not (grading.get("grade") and cell.cell_type == "code"):
+            continue
+        errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+        if errors:
+            detail = f"{errors[0].get('ename', 'Erreur')}: {errors[0].get('evalue', '')}"
+            messages.append(
+                f"{grading.get('grade_id')} : test échoué ({detail.strip().rstrip(':')})."
+            )
+    return messages
+
+
+def auto_scores(course: Course, assignment: str) -> dict[tuple[str, str, str], float | None]:
+    """(student, notebook, grade id) → the autograder's score, for every graded cell.
+
+    What ``nbgrader autograde`` and ``course grade`` must agree on, cell by cell.
+    """
+    with _gradebook(course) as gb:
+        return {
+            (submission.student.id, notebook.name, grade.name): grade.auto_score
+            for submission in gb.find_assignment(assignment).submissions
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }

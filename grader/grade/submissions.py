@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbformat.v4.rwbase import rejoin_lines
+from nbgrader.utils import compute_checksum
 
 
 @dataclass
@@ -45,6 +47,7 @@ def inspect_notebook(path: Path) -> Inspection:
         nb = nbformat.from_dict(data)
         if nb.get("nbformat") != 4:
             nb = nbformat.convert(nb, 4)
+        nb = rejoin_lines(nb)  # sources saved as lists of lines become strings
         if not isinstance(nb.cells, list):
             raise TypeError("cells is not a list")
     except Exception:  # nbformat raises many kinds on hostile input
@@ -111,3 +114,78 @@ def _restored_cell(ref: ReferenceCell) -> dict:
     else:
         cell["source"] = f"*{note}*\n\n{ref.source}"
     return cell
+
+
+def find_submitted_notebook(
+    folder: Path, name: str, expected: set[str]
+) -> tuple[Path | None, str | None]:
+    """The file to grade as ``name``.ipynb, and its original name if it was renamed.
+
+    Students often hand in "Copie de exercice.ipynb" or "exercice (1).ipynb". When the
+    expected file is absent and exactly one notebook in the folder is not another expected
+    one, that notebook is graded in its place (and the renaming reported).
+    """
+    exact = folder / f"{name}.ipynb"
+    if exact.is_file():
+        return exact, None
+    others = [
+        path
+        for path in sorted(folder.glob("*.ipynb"))
+        if path.is_file() and path.stem not in expected
+    ]
+    if len(others) == 1:
+        return others[0], others[0].name
+    return None, None
+
+
+def released_checksums(released: dict) -> dict[str, str]:
+    """Grade id → nbgrader checksum of each read-only cell of a released notebook."""
+    checksums = {}
+    for cell in released.get("cells", []):
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        if grading.get("locked") and not grading.get("solution") and grading.get("checksum"):
+            checksums[grading["grade_id"]] = grading["checksum"]
+    return checksums
+
+
+def tampered_cells(nb: dict, checksums: dict[str, str]) -> list[str]:
+    """Grade ids of read-only cells the student changed (nbgrader overwrites them anyway).
+
+    Cells are compared with nbgrader's checksum of the version students were given (hidden
+    tests and mark schemes removed), computed on a fresh release, not on the student's
+    own metadata.
+    """
+    edited = []
+    for cell in nb.get("cells", []):
+        grade_id = _grade_id(cell)
+        if grade_id not in checksums:
+            continue
+        try:
+            changed = compute_checksum(nbformat.from_dict(cell)) != checksums[grade_id]
+        except Exception:  # metadata too broken to checksum: it was edited
+            changed = True
+        if changed:
+            edited.append(grade_id)
+    return edited
+
+
+def drop_duplicate_ids(nb: dict) -> list[str]:
+    """Make each grade id unique, in place; return the ids that were duplicated.
+
+    As nbgrader's DeduplicateIds, the last cell carrying an id keeps it. Unlike it, the
+    earlier copies lose their nbgrader metadata entirely: the empty ``{}`` nbgrader leaves
+    fails its own metadata check ("old version of the nbgrader metadata format") and stops
+    the grading of the whole notebook.
+    """
+    seen: set[str] = set()
+    duplicated: list[str] = []
+    for cell in reversed(nb.get("cells", [])):
+        grade_id = _grade_id(cell)
+        if grade_id is None:
+            continue
+        if grade_id in seen:
+            del cell["metadata"]["nbgrader"]
+            if grade_id not in duplicated:
+                duplicated.append(grade_id)
+        seen.add(grade_id)
+    return duplicated[::-1]

@@ -1,0 +1,185 @@
+"""An in-process IPython kernel that turns cell sources into nbformat outputs.
+
+nbgrader executes a submission through a Jupyter kernel: a new process, ZeroMQ sockets,
+and every import paid again for each student. Here the interpreter is warmed once (see
+``grader.grade.workers``) and a forked copy runs each submission through an IPython
+``InteractiveShell`` whose display hook, display publisher, traceback printer and
+standard streams write nbformat outputs. What decides a score is the same as under
+ipykernel: an ``error`` output, a ``stderr`` stream, or an ``execute_result`` holding a
+number (partial credit), so nbgrader's own ``determine_grade`` gives identical scores.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from typing import Any
+
+from IPython.core.displayhook import DisplayHook
+from IPython.core.displaypub import DisplayPublisher
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
+
+#: What a cell may print before the rest is dropped (the student is told in the output).
+DEFAULT_OUTPUT_LIMIT = 1_000_000
+
+
+class OutputSink:
+    """The outputs of the cell being executed, as nbformat 4 dictionaries."""
+
+    def __init__(self, output_limit: int = DEFAULT_OUTPUT_LIMIT) -> None:
+        self.output_limit = output_limit
+        self.outputs: list[dict[str, Any]] = []
+        self._printed = 0
+        self._truncated = False
+        self._clear_on_next = False
+
+    def start(self) -> None:
+        self.outputs = []
+        self._printed = 0
+        self._truncated = False
+        self._clear_on_next = False
+
+    def _append(self, output: dict[str, Any]) -> None:
+        if self._clear_on_next:
+            self.outputs = []
+            self._clear_on_next = False
+        self.outputs.append(output)
+
+    def stream(self, name: str, text: str) -> None:
+        if not text:
+            return
+        room = self.output_limit - self._printed
+        self._printed += len(text)
+        if room <= 0:
+            if not self._truncated:
+                self._truncated = True
+                self._stream_text(
+                    name,
+                    f"\n[… sortie tronquée : plus de {self.output_limit} caractères affichés …]\n",
+                )
+            return
+        self._stream_text(name, text[:room])
+
+    def _stream_text(self, name: str, text: str) -> None:
+        last = self.outputs[-1] if self.outputs and not self._clear_on_next else None
+        if last and last["output_type"] == "stream" and last["name"] == name:
+            last["text"] += text
+        else:
+            self._append({"output_type": "stream", "name": name, "text": text})
+
+    def display(self, data: dict, metadata: dict | None) -> None:
+        self._append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
+
+    def result(self, data: dict, metadata: dict | None, count: int) -> None:
+        self._append(
+            {
+                "output_type": "execute_result",
+                "data": data,
+                "metadata": metadata or {},
+                "execution_count": count,
+            }
+        )
+
+    def error(self, ename: str, evalue: str, traceback: list[str]) -> None:
+        self._append(
+            {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
+        )
+
+    def clear(self, wait: bool) -> None:
+        if wait:
+            self._clear_on_next = True
+        else:
+            self.outputs = []
+
+
+class _Stream(io.TextIOBase):
+    """``sys.stdout``/``sys.stderr`` for student code: text goes to the cell's outputs."""
+
+    def __init__(self, name: str, sink: OutputSink) -> None:
+        super().__init__()
+        self.name = name
+        self._sink = sink
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        self._sink.stream(self.name, text)
+        return len(text)
+
+
+class _DisplayHook(DisplayHook):
+    """The value of a cell's last expression becomes an ``execute_result``."""
+
+    def start_displayhook(self) -> None:
+        self._data: dict = {}
+        self._metadata: dict = {}
+
+    def write_output_prompt(self) -> None:
+        pass
+
+    def write_format_data(self, format_dict: dict, md_dict: dict | None = None) -> None:
+        self._data, self._metadata = format_dict, md_dict or {}
+
+    def finish_displayhook(self) -> None:
+        self.shell.sink.result(self._data, self._metadata, self.prompt_count)
+
+
+class _DisplayPublisher(DisplayPublisher):
+    """``display()`` calls (figures, widgets, HTML) become ``display_data`` outputs."""
+
+    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
+        if not update:  # updates of an earlier display (display_id) are not graded
+            self.shell.sink.display(data, metadata)
+
+    def clear_output(self, wait: bool = False) -> None:
+        self.shell.sink.clear(wait)
+
+
+class GradingShell(InteractiveShell):
+    """An IPython shell whose every visible effect lands in ``self.sink``."""
+
+    displayhook_class = _DisplayHook
+    display_pub_class = _DisplayPublisher
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.sink = OutputSink()
+        super().__init__(**kwargs)
+
+    def enable_gui(self, gui: str | None = None) -> None:
+        """``%matplotlib inline`` needs no event loop; other GUIs have no screen here."""
+
+    def _showtraceback(self, etype, evalue, stb) -> None:
+        self.sink.error(etype.__name__, str(evalue), list(stb))
+
+    def run(self, source: str) -> tuple[list[dict[str, Any]], int]:
+        """Execute one cell; return its outputs and execution count."""
+        self.sink.start()
+        stdout, stderr = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = _Stream("stdout", self.sink), _Stream("stderr", self.sink)
+        try:
+            self.run_cell(source, store_history=True)
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+        return self.sink.outputs, self.execution_count - 1
+
+
+def new_shell() -> GradingShell:
+    """A shell configured like a notebook kernel: inline figures, no history file."""
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "NoColor"
+    config.InteractiveShell.autocall = 0
+    shell = GradingShell.instance(config=config)
+    shell.enable_matplotlib("inline")  # figures are shown and closed at the end of each cell
+    return shell

@@ -1,0 +1,121 @@
+"""nbgrader's own autograde preprocessors, run in this process around our executor.
+
+``nbgrader autograde`` runs two chains on each notebook: *sanitize* (clear outputs, drop
+duplicated ids, restore the kernelspec and every read-only cell from the gradebook) and,
+after executing it, *record* (limit outputs, save the scores and late penalties into the
+gradebook). We run the very same preprocessor classes, configured from the course's
+``nbgrader_config.py``, and replace only nbgrader's ``Execute`` step. That is what keeps
+the scores identical: the gradebook is written by nbgrader's code, never by ours.
+
+Run as is, those preprocessors cost more than executing a notebook: each opens its own
+gradebook (a new SQLAlchemy engine, so every query is compiled again) and validates each
+cell's metadata with ``jsonschema.validate``, which re-checks the schema itself every
+time. ``batch_speedups`` removes both costs without touching their logic: while a batch
+runs, the name ``Gradebook`` in those modules returns the batch's one open gradebook
+(closing it only ends its session, as before), and ``jsonschema.validate`` in nbgrader's
+metadata checker uses a validator built once for nbgrader's fixed schema, raising the
+same errors. ``tests/integration/test_fast_grading.py`` compares the scores with an
+unpatched ``nbgrader autograde``.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+from unittest import mock
+
+import jsonschema
+from nbconvert.preprocessors import ClearMetadataPreprocessor, Preprocessor
+from nbformat import NotebookNode
+from nbgrader.api import Gradebook
+from nbgrader.nbgraderformat import common as metadata_format
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
+from traitlets.config import Config
+
+SANITIZE = (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata)
+RECORD = (
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+)
+
+
+def resources(db_url: str, assignment: str, student: str, notebook: str) -> dict[str, Any]:
+    """The ``resources`` nbgrader's converter hands its preprocessors."""
+    return {
+        "unique_key": notebook,
+        "output_files_dir": f"{notebook}_files",
+        "nbgrader": {
+            "student": student,
+            "assignment": assignment,
+            "notebook": notebook,
+            "db_url": db_url,
+        },
+    }
+
+
+class Chain:
+    """Preprocessor instances built once per batch from the course config."""
+
+    def __init__(self, classes: tuple[type[Preprocessor], ...], config: Config) -> None:
+        self._steps = [cls(config=config) for cls in classes]
+
+    def __call__(self, nb: NotebookNode, res: dict[str, Any]) -> NotebookNode:
+        for step in self._steps:
+            nb, res = step(nb, res)  # __call__ honours each step's ``enabled``
+        return nb
+
+
+#: The nbgrader modules that open a gradebook of their own for each notebook.
+_OPENS_GRADEBOOK = (
+    "nbgrader.preprocessors.overwritecells",
+    "nbgrader.preprocessors.overwritekernelspec",
+    "nbgrader.preprocessors.saveautogrades",
+    "nbgrader.preprocessors.latesubmissions",
+)
+
+
+@contextmanager
+def batch_speedups(gradebook: Gradebook) -> Iterator[None]:
+    """Within the block, nbgrader's preprocessors share ``gradebook`` and a cached validator."""
+
+    def shared(*_args: Any, **_kwargs: Any) -> Gradebook:
+        return gradebook
+
+    fast_jsonschema = types.SimpleNamespace(validate=_validate)
+    with ExitStack() as stack:
+        for module in _OPENS_GRADEBOOK:
+            stack.enter_context(mock.patch(f"{module}.Gradebook", shared))
+        stack.enter_context(mock.patch.object(metadata_format, "jsonschema", fast_jsonschema))
+        yield
+
+
+def _validate(instance: Any, schema: dict) -> None:
+    """``jsonschema.validate`` without re-checking the (constant) schema at each call."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        cached = _VALIDATORS[id(schema)] = (schema, cls(schema))
+    error = jsonschema.exceptions.best_match(cached[1].iter_errors(instance))
+    if error is not None:
+        raise error
+
+
+#: id(schema) → (schema, its validator); nbgrader loads its schema once per validator.
+_VALIDATORS: dict[int, tuple[dict, Any]] = {}

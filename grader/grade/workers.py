@@ -1,0 +1,496 @@
+"""Warm workers: imports paid once, each submission in a fresh forked process.
+
+``WorkerPool`` (in the grading process) starts one helper process, the *zygote*, which
+imports everything notebooks use (IPython, matplotlib, ipywidgets, pandas, the course's
+``exercises`` package) and builds an IPython shell, then never runs student code itself.
+For each submission it forks a child: a copy-on-write clone of that warm interpreter that
+has seen no other student. The child confines itself (``grader.grade.sandbox``), runs the
+code cells one by one and reports each cell's outputs. Up to ``workers`` children run at
+once, one per core.
+
+The zygote also enforces the per-cell time limit: it interrupts a cell that runs too long
+(like a Jupyter kernel interrupt) and kills the child if the interrupt is ignored. When a
+child dies (killed, crashed, ``os._exit``), the cell it was running gets an error output
+and the submission is run again in a new child without that cell, so a student loses the
+points that depend on it and no more.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from grader.grade.sandbox import Limits, apply_limits, confine, die_with_parent
+
+#: Modules the zygote imports once so that no submission pays for them.
+PRELOAD = (
+    "json",
+    "math",
+    "re",
+    "statistics",
+    "collections",
+    "datetime",
+    "pathlib",
+    "random",
+    "numpy",
+    "pandas",
+    "matplotlib.pyplot",
+    "ipywidgets",
+    "anywidget",
+    "exercises",
+    "exercises.audit",
+    "exercises.strategy",
+    "exercises.metrics",
+)
+#: How long the zygote may take to import everything before we give up.
+START_TIMEOUT = 180.0
+#: How long an interrupted cell may take to stop before its process is killed.
+INTERRUPT_GRACE = 2.0
+#: How many times one submission may be restarted after its process died.
+MAX_RESTARTS = 3
+
+
+@dataclass
+class Job:
+    """One notebook to execute: its code cells (``None`` for other cells) and where."""
+
+    key: str
+    workdir: str
+    cells: list[str | None]
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Incident:
+    """Something the limits or the sandbox did to a cell, told to the student."""
+
+    cell: int
+    kind: str  # "timeout", "died", "skipped"
+    detail: str
+
+
+@dataclass
+class JobResult:
+    """The outputs of each executed cell, and what went wrong on the way."""
+
+    key: str
+    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    counts: dict[int, int] = field(default_factory=dict)
+    incidents: list[Incident] = field(default_factory=list)
+    unconfined: str | None = None
+
+
+class WorkerError(RuntimeError):
+    """The warm workers could not start or stopped answering."""
+
+
+# --------------------------------------------------------------------------- grading side
+
+
+class WorkerPool:
+    """The grading process's handle on the zygote: submit jobs, receive results."""
+
+    def __init__(self, workers: int, limits: Limits, read_only: list[Path]) -> None:
+        """Start the zygote; it warms up in the background until the first job."""
+        ours, theirs = socket.socketpair()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "grader.grade.workers", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self._conn = Connection(ours.detach())
+        self._conn.send((workers, limits, [str(p) for p in read_only]))
+        self._ready = False
+        self._backlog: deque[Job] = deque()
+        self._in_flight = 0
+        self._max_in_flight = 2 * workers  # enough to keep every worker busy
+        self.failed_preloads: list[str] = []
+
+    def submit(self, job: Job) -> None:
+        """Queue a job; it is sent once the zygote is warm and a worker is nearly free."""
+        self._backlog.append(job)
+        self._pump(wait=0)
+
+    def next_result(self, timeout: float | None = None) -> JobResult | None:
+        """The next finished job, or ``None`` if none finished within ``timeout``."""
+        if not self._pump(wait=START_TIMEOUT if timeout is None else timeout):
+            return None
+        if not self._in_flight or not self._conn.poll(timeout):
+            return None
+        message = self._recv()
+        if message[0] != "result":
+            raise WorkerError(f"the grading workers stopped: {message[1]}")
+        self._in_flight -= 1
+        self._pump(wait=0)
+        return message[1]
+
+    def _pump(self, wait: float) -> bool:
+        """Send queued jobs if the zygote is ready (waiting up to ``wait`` for it)."""
+        if not self._ready:
+            if not self._conn.poll(wait):
+                if wait >= START_TIMEOUT:
+                    raise WorkerError(f"the grading workers did not start within {wait:g} s")
+                return False
+            message = self._recv()
+            if message[0] != "ready":
+                raise WorkerError(f"the grading workers failed to start: {message[1]}")
+            self._ready, self.failed_preloads = True, message[1]
+        while self._backlog and self._in_flight < self._max_in_flight:
+            self._conn.send(("job", self._backlog.popleft()))
+            self._in_flight += 1
+        return True
+
+    def _recv(self) -> tuple:
+        try:
+            return self._conn.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerError("the grading workers stopped unexpectedly") from error
+
+    def close(self) -> None:
+        """Stop the zygote; children still running (an interrupted batch) are killed."""
+        with contextlib.suppress(OSError):
+            self._conn.send(("stop", None))
+        for stop in (None, self._process.terminate, self._process.kill):
+            if stop:
+                stop()
+            try:
+                self._process.wait(2 if stop is None else 5)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self._conn.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# ---------------------------------------------------------------------------- zygote side
+
+
+def _warm() -> list[str]:
+    """Import what notebooks use and build the shell; return the modules that failed."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"  # no thread pools to fork, one core per worker
+    from grader.grade.kernel import new_shell
+
+    new_shell()
+    failed = []
+    for name in PRELOAD:
+        try:
+            __import__(name)
+        except Exception:  # a missing optional module only costs its import later
+            failed.append(name)
+    return failed
+
+
+@dataclass
+class _Run:
+    """A job being executed by a child process."""
+
+    job: Job
+    pid: int
+    events: Connection
+    skip: set[int]
+    result: JobResult
+    restarts: int = 0
+    cell: int | None = None
+    deadline: float = float("inf")
+    interrupted: bool = False
+
+
+class _Zygote:
+    def __init__(self, conn: Connection, workers: int, limits: Limits, read_only: list[str]):
+        self.conn = conn
+        self.workers = workers
+        self.limits = limits
+        self.read_only = [Path(p) for p in read_only]
+        self.queue: deque[Job] = deque()
+        self.running: dict[int, _Run] = {}
+        self.stopping = False
+
+    def serve(self) -> None:
+        while not (self.stopping and not self.queue and not self.running):
+            while self.queue and len(self.running) < self.workers and not self.stopping:
+                job = self.queue.popleft()
+                self._start(job, JobResult(job.key), set(), 0)
+            self._step()
+
+    def _step(self) -> None:
+        now = time.monotonic()
+        deadlines = [run.deadline for run in self.running.values()]
+        timeout = max(0.0, min([*deadlines, now + 0.5]) - now)
+        sources: list[Any] = [] if self.stopping else [self.conn]
+        sources += [run.events for run in self.running.values()]
+        for ready in wait(sources, timeout):
+            if ready is self.conn:
+                self._from_parent()
+            else:
+                self._from_child(next(r for r in self.running.values() if r.events is ready))
+        self._enforce_deadlines()
+        self._reap_silent_deaths()
+
+    def _from_parent(self) -> None:
+        try:
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError):
+            kind, payload = "stop", None
+        if kind == "job":
+            self.queue.append(payload)
+        else:
+            self.stopping = True
+            self.queue.clear()
+
+    def _start(self, job: Job, result: JobResult, skip: set[int], restarts: int) -> None:
+        reader, writer = _pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            reader.close()
+            self.conn.close()
+            for run in self.running.values():
+                run.events.close()
+            _child(job, skip, writer, self.limits, self.read_only)
+        writer.close()
+        self.running[pid] = _Run(job, pid, reader, skip, result, restarts)
+
+    def _from_child(self, run: _Run) -> None:
+        try:
+            message = run.events.recv()
+        except (EOFError, OSError):  # it exited, or closed its end of the pipe
+            _signal_group(run.pid, signal.SIGKILL)
+            self._died(run, _exit_status(run.pid))
+            return
+        kind = message[0]
+        if kind == "hello":
+            run.result.unconfined = message[1]
+        elif kind == "start":
+            run.cell, run.deadline, run.interrupted = (
+                message[1],
+                time.monotonic() + self.limits.cell_timeout,
+                False,
+            )
+        elif kind == "done":
+            _, index, outputs, count = message
+            if run.interrupted:
+                outputs = [o for o in outputs if o.get("ename") != "KeyboardInterrupt"]
+                outputs.append(_timeout_error(self.limits.cell_timeout))
+                run.result.incidents.append(Incident(index, "timeout", ""))
+                run.skip.add(index)  # a restart must not pay this cell's time again
+            run.result.outputs[index], run.result.counts[index] = outputs, count
+            run.cell, run.deadline, run.interrupted = None, float("inf"), False
+        elif kind == "end":
+            self._finish(run)
+        elif kind == "fatal":
+            run.result.incidents.append(Incident(run.cell or -1, "died", message[1]))
+            self._finish(run)
+
+    def _enforce_deadlines(self) -> None:
+        now = time.monotonic()
+        for run in list(self.running.values()):
+            if run.deadline > now:
+                continue
+            if not run.interrupted:
+                run.interrupted = True
+                run.deadline = now + INTERRUPT_GRACE
+                _signal_group(run.pid, signal.SIGINT)
+            else:  # the code ignored the interrupt
+                _signal_group(run.pid, signal.SIGKILL)
+                self._died(run, _exit_status(run.pid))
+
+    def _reap_silent_deaths(self) -> None:
+        """A child whose grandchildren keep the pipe open cannot signal EOF: poll it."""
+        for run in list(self.running.values()):
+            try:
+                pid, status = os.waitpid(run.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = run.pid, 0
+            if pid == 0:
+                continue
+            while run.events.poll(0):  # read what it said before dying
+                self._from_child(run)
+                if run.pid not in self.running:
+                    return
+            _signal_group(run.pid, signal.SIGKILL)  # its grandchildren
+            self._died(run, _describe_status(status))
+
+    def _died(self, run: _Run, status: str) -> None:
+        """The child is gone (killed and reaped by the caller): record it, maybe restart."""
+        del self.running[run.pid]
+        run.events.close()
+        cell = run.cell
+        if cell is None:  # died outside a cell: nothing to skip, report and stop
+            run.result.incidents.append(Incident(-1, "died", status))
+            self._send(run.result)
+            return
+        timed_out = run.interrupted
+        error = _timeout_error(self.limits.cell_timeout) if timed_out else _death_error(status)
+        kept_errors = {i: outs for i, outs in run.result.outputs.items() if i in run.skip}
+        kept_errors[cell] = [error]
+        run.result.incidents.append(Incident(cell, "timeout" if timed_out else "died", status))
+        if run.restarts >= MAX_RESTARTS:
+            run.result.outputs.update(kept_errors)
+            self._send(run.result)
+            return
+        result = JobResult(run.job.key, outputs=kept_errors, incidents=run.result.incidents)
+        self._start(run.job, result, run.skip | {cell}, run.restarts + 1)
+
+    def _finish(self, run: _Run) -> None:
+        del self.running[run.pid]
+        run.events.close()
+        _signal_group(run.pid, signal.SIGKILL)
+        _exit_status(run.pid)
+        self._send(run.result)
+
+    def _send(self, result: JobResult) -> None:
+        try:
+            self.conn.send(("result", result))
+        except OSError:
+            self.stopping = True
+
+    def kill_all(self) -> None:
+        for run in self.running.values():
+            _signal_group(run.pid, signal.SIGKILL)
+
+
+def _pipe() -> tuple[Connection, Connection]:
+    reader, writer = os.pipe()
+    return Connection(reader, writable=False), Connection(writer, readable=False)
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, sig)
+
+
+def _exit_status(pid: int) -> str:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return "terminé"
+    return _describe_status(status)
+
+
+def _describe_status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        return f"arrêté par le signal {signal.Signals(number).name}"
+    return f"sorti avec le code {os.WEXITSTATUS(status)}"
+
+
+def _timeout_error(seconds: float) -> dict[str, Any]:
+    text = (
+        f"La cellule a dépassé le temps maximal d'exécution ({seconds:g} s) et a été "
+        "interrompue (boucle infinie ?)."
+    )
+    return {
+        "output_type": "error",
+        "ename": "CellTimeoutError",
+        "evalue": text,
+        "traceback": [f"CellTimeoutError: {text}"],
+    }
+
+
+def _death_error(status: str) -> dict[str, Any]:
+    text = (
+        f"Le processus qui exécutait cette cellule s'est arrêté ({status}). La cellule "
+        "n'a pas été notée ; les autres cellules ont été exécutées sans elle."
+    )
+    return {
+        "output_type": "error",
+        "ename": "DeadKernelError",
+        "evalue": text,
+        "traceback": [f"DeadKernelError: {text}"],
+    }
+
+
+# ----------------------------------------------------------------------------- child side
+
+
+def _child(job: Job, skip: set[int], events: Connection, limits: Limits, read_only) -> None:
+    """Run in the forked child: confine, execute the cells, report, exit."""
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        apply_limits(limits)
+        unconfined = confine(Path(job.workdir), read_only)
+        os.chdir(job.workdir)
+        os.environ.update(job.env)
+        events.send(("hello", unconfined))
+        from grader.grade.kernel import GradingShell
+
+        shell = GradingShell.instance()
+        shell.sink.output_limit = limits.output_chars
+        for index, source in enumerate(job.cells):
+            if source is None or index in skip:
+                continue
+            events.send(("start", index))
+            outputs, count = shell.run(source)
+            events.send(("done", index, _jsonable(outputs), count))
+        events.send(("end",))
+    except BaseException:  # report anything, then leave without running atexit hooks
+        code = 1
+        with contextlib.suppress(Exception):
+            events.send(("fatal", traceback.format_exc(limit=3)))
+    finally:
+        os._exit(code)
+
+
+def _jsonable(value: Any) -> Any:
+    """Outputs as nbformat stores them: bytes (PNG) as base64, everything else JSON."""
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, bytes):
+            return base64.b64encode(obj).decode("ascii")
+        return repr(obj)
+
+    return json.loads(json.dumps(value, default=default))
+
+
+def main(fd: int) -> None:
+    """The zygote's entry point (``python -m grader.grade.workers FD``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the grading process's business
+    die_with_parent()
+    conn = Connection(fd)
+    try:
+        workers, limits, read_only = conn.recv()
+        failed = _warm()
+    except BaseException:
+        conn.send(("error", traceback.format_exc(limit=3)))
+        return
+    zygote = _Zygote(conn, workers, limits, read_only)
+    signal.signal(signal.SIGTERM, lambda *_: (zygote.kill_all(), os._exit(1)))
+    conn.send(("ready", failed))
+    try:
+        zygote.serve()
+    finally:
+        zygote.kill_all()
+
+
+if __name__ == "__main__":
+    # import by name: pickled results must name grader.grade.workers, not __main__
+    from grader.grade import workers
+
+    workers.main(int(sys.argv[1]))
