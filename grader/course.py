@@ -6,6 +6,8 @@ import copy
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,9 +16,12 @@ from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
 if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
 
 CONFIG_FILE = "nbgrader_config.py"
+#: Where the course is taught: times in LMS zips, feedback pages and reports are in this zone.
+SCHOOL_TIMEZONE = "Europe/Zurich"
 
 
 class CourseError(Exception):
@@ -84,8 +89,39 @@ class Course:
         return self.root / "feedback"
 
     @property
+    def lms_dir(self) -> Path:
+        """Who each collected submission is in the LMS, per assignment (`course collect`)."""
+        return self.root / "lms"
+
+    @property
     def db_url(self) -> str:
         return str(self.config.CourseDirectory.db_url)
+
+    @property
+    def course_id(self) -> str:
+        return str(self.config.CourseDirectory.course_id)
+
+    @contextmanager
+    def gradebook(self) -> Iterator[Gradebook]:
+        """nbgrader's gradebook (SQLite or PostgreSQL); one that cannot be opened is a CourseError.
+
+        A server that is down, a wrong password or a missing driver would otherwise end the
+        command with a long SQLAlchemy traceback.
+        """
+        from nbgrader.api import Gradebook
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            gb = Gradebook(self.db_url, self.course_id)
+        except (SQLAlchemyError, ImportError) as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise CourseError(
+                f"cannot open the gradebook {safe_db_url(self.db_url)}: {reason}"
+            ) from error
+        try:
+            yield gb
+        finally:
+            gb.close()
 
     def assignments(self) -> list[str]:
         """Every assignment in source/, in module order."""
@@ -118,6 +154,16 @@ class Course:
 
         config = self.nbgrader_config(**course_directory)
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def safe_db_url(url: str) -> str:
+    """The database URL with its password masked, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy understands: nothing to hide
+        return url
 
 
 _GENERIC = ("NbGraderException", "Please see the the above traceback")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import MissingEntry
 
 from grader.course import Course, CourseError
 
@@ -15,8 +15,10 @@ def grade_table(course: Course, assignment: str, per_question: bool = False) -> 
 
     Per-question columns are named by grade id (prefixed by the notebook name when the
     assignment has several notebooks). A cell still waiting for a manual grade is empty.
+    ``score`` is what nbgrader's own export calls the score: the raw score minus the late
+    penalty, never below zero.
     """
-    with Gradebook(course.db_url, str(course.config.CourseDirectory.course_id)) as gb:
+    with course.gradebook() as gb:
         try:
             found = gb.find_assignment(assignment)
         except MissingEntry as error:
@@ -26,13 +28,18 @@ def grade_table(course: Course, assignment: str, per_question: bool = False) -> 
         several = len(found.notebooks) > 1
         rows = []
         for submission in sorted(found.submissions, key=lambda s: s.student.id):
+            raw = float(submission.score)
+            penalty = float(submission.late_submission_penalty or 0)
             row = {
                 "student_id": submission.student.id,
                 "timestamp": submission.timestamp.isoformat() if submission.timestamp else "",
-                "score": round(float(submission.score), 2),
+                "raw_score": round(raw, 2),
+                "late_penalty": penalty,
+                "score": round(max(0.0, raw - penalty), 2),
                 "max_score": float(submission.max_score),
-                "late_penalty": float(submission.late_submission_penalty or 0),
-                "needs_manual_grade": bool(submission.needs_manual_grade),
+                "needs_manual_grade": any(
+                    awaits_hand_grade(grade) for nb in submission.notebooks for grade in nb.grades
+                ),
             }
             if per_question:
                 row.update(_per_question(submission, several))
@@ -40,18 +47,51 @@ def grade_table(course: Course, assignment: str, per_question: bool = False) -> 
     return pd.DataFrame(rows)
 
 
+def question_max_scores(course: Course, assignment: str) -> dict[str, float]:
+    """Column name (as in the per-question table) → the points that question is worth."""
+    with course.gradebook() as gb:
+        try:
+            found = gb.find_assignment(assignment)
+        except MissingEntry as error:
+            raise CourseError(
+                f"{assignment} is not in the gradebook: run `course grade` first"
+            ) from error
+        several = len(found.notebooks) > 1
+        maxima = {}
+        for notebook in found.notebooks:
+            graded = {cell.name: cell for cell in [*notebook.grade_cells, *notebook.task_cells]}
+            for source in notebook.source_cells:
+                if source.name in graded:
+                    column = _column(notebook.name, source.name, several)
+                    maxima[column] = float(graded[source.name].max_score)
+        return maxima
+
+
+def _column(notebook: str, grade_id: str, several: bool) -> str:
+    return f"{notebook}:{grade_id}" if several else grade_id
+
+
 def _per_question(submission, several: bool) -> dict[str, float | None]:
     scores = {}
     for notebook in submission.notebooks:
         order = [cell.name for cell in notebook.notebook.source_cells]
         for grade in sorted(notebook.grades, key=lambda g: order.index(g.name)):
-            column = f"{notebook.name}:{grade.name}" if several else grade.name
+            column = _column(notebook.name, grade.name, several)
             scores[column] = (
                 None
-                if grade.score is None or (grade.needs_manual_grade and grade.manual_score is None)
+                if grade.score is None or awaits_hand_grade(grade)
                 else round(float(grade.score), 2)
             )
     return scores
+
+
+def awaits_hand_grade(grade) -> bool:
+    """A graded cell nobody has scored yet.
+
+    nbgrader's own flag can stay set after a manual score is given through its API (only
+    formgrader clears it), so a manual score always counts as graded.
+    """
+    return bool(grade.needs_manual_grade and grade.manual_score is None)
 
 
 def write_csv(table: pd.DataFrame, out: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Run nbgrader's generate_feedback for every graded student of an assignment."""
+"""Run nbgrader's generate_feedback for every graded student of an assignment, and write
+each student's French summary page beside it."""
 
 from __future__ import annotations
 
@@ -7,12 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.course import Course, CourseError, nbgrader_error
+from grader.feedback.summary import write_summary
 
 
 def generate_feedback(
     course: Course, assignment: str, on_progress: Callable[[str], None] | None = None
 ) -> list[Path]:
-    """HTML feedback for each student with an autograded submission; returns the folders."""
+    """HTML feedback for each student with an autograded submission; returns the folders.
+
+    Each folder holds nbgrader's annotated notebook (``exercice.html``, French labels) and
+    the summary page (``resultats.html``).
+    """
     folder = course.autograded_dir
     students = (
         sorted(p.name for p in folder.iterdir() if (p / assignment).is_dir())
@@ -33,6 +39,7 @@ def generate_feedback(
             target.mkdir(parents=True, exist_ok=True)
             for message in (folder / student / assignment).glob("*.txt"):
                 shutil.copy2(message, target / message.name)
+        write_summary(course, assignment, student)
         written.append(course.feedback_dir / student / assignment)
         if on_progress:
             on_progress(student)

@@ -1,0 +1,50 @@
+"""`course export`: the grade CSV and, if asked, the Moodle worksheet, in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.course import Course
+from grader.export.grades import grade_table, write_csv
+from grader.export.moodle import (
+    DEFAULT_LANGUAGE,
+    check_options,
+    moodle_worksheet,
+    write_worksheet,
+)
+
+
+@dataclass
+class ExportResult:
+    """The files written, and what the instructor must know about the Moodle file."""
+
+    rows: int
+    path: Path
+    moodle_path: Path | None = None
+    moodle_rows: int = 0
+    without_lms_id: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+
+def export_grades(
+    course: Course,
+    assignment: str,
+    out: Path,
+    per_question: bool = False,
+    moodle_out: Path | None = None,
+    moodle_language: str = DEFAULT_LANGUAGE,
+    moodle_max_grade: float | None = None,
+) -> ExportResult:
+    """Write the grade CSV and, if asked, the worksheet that Moodle's grade upload reads."""
+    course.require_assignment(assignment)
+    if moodle_out is not None:
+        check_options(moodle_language, moodle_max_grade)
+    table = grade_table(course, assignment, per_question=per_question)
+    result = ExportResult(len(table), write_csv(table, out))
+    if moodle_out is not None:
+        sheet = moodle_worksheet(course, assignment, moodle_language, moodle_max_grade)
+        result.moodle_path = write_worksheet(sheet.table, moodle_out)
+        result.moodle_rows = len(sheet.table)
+        result.without_lms_id, result.pending = sheet.without_lms_id, sheet.pending
+    return result

@@ -1,0 +1,202 @@
+"""One French page per student: score per question, why a test failed, the grader's comments.
+
+nbgrader's feedback is the whole notebook with scores in the margin; students (and the
+LMS) also need a short page that says what counted. Everything here comes from the
+gradebook and the autograded notebook, never from test code: a failed test shows only
+its exception's name and message, which the test's author wrote for the student.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from nbgrader.api import MissingEntry
+
+from grader.course import SCHOOL_TIMEZONE, Course
+from grader.export.grades import awaits_hand_grade
+
+SUMMARY_FILE = "resultats.html"
+TEMPLATES = Path(__file__).parent / "templates"
+#: Times are shown to students in the school's zone.
+TIMEZONE = ZoneInfo(SCHOOL_TIMEZONE)
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+#: nbgrader's one automatic comment, on an answer cell left as released.
+AUTO_COMMENTS = {"No response.": "Pas de réponse."}
+
+
+@dataclass
+class Question:
+    """One graded cell as the student sees it."""
+
+    grade_id: str
+    score: float | None
+    max_score: float
+    pending: bool = False
+    failure: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class Summary:
+    """Everything the page shows."""
+
+    student: str
+    name: str
+    assignment: str
+    questions: list[Question] = field(default_factory=list)
+    comments: list[tuple[str, str]] = field(default_factory=list)
+    remarks: list[str] = field(default_factory=list)
+    raw_score: float = 0.0
+    late_penalty: float = 0.0
+    max_score: float = 0.0
+    handed_in: datetime | None = None
+    graded: bool = False
+    #: nbgrader's annotated notebooks (HTML) that go with this page
+    pages: list[str] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return max(0.0, self.raw_score - self.late_penalty)
+
+    @property
+    def pending(self) -> bool:
+        return any(question.pending for question in self.questions)
+
+
+def write_summary(course: Course, assignment: str, student: str) -> Path:
+    """Write feedback/STUDENT/ASSIGNMENT/resultats.html and return its path."""
+    summary = gather(course, assignment, student)
+    target = course.feedback_dir / student / assignment / SUMMARY_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    summary.pages = sorted(p.name for p in target.parent.glob("*.html") if p.name != SUMMARY_FILE)
+    target.write_text(render(summary), encoding="utf-8")
+    return target
+
+
+def gather(course: Course, assignment: str, student: str) -> Summary:
+    """Read the gradebook and the autograded files of one student."""
+    folder = course.autograded_dir / student / assignment
+    failures = failed_tests(folder)
+    summary = Summary(student=student, name=student, assignment=assignment)
+    with course.gradebook() as gb:
+        try:
+            submission = gb.find_submission(assignment, student)
+        except MissingEntry:
+            submission = None
+        if submission is not None:
+            _fill(summary, submission, failures)
+    summary.remarks = _remarks(folder, {q.grade_id for q in summary.questions if q.failure})
+    return summary
+
+
+def _fill(summary: Summary, submission, failures: dict[str, str]) -> None:
+    person = submission.student
+    full = " ".join(part for part in (person.first_name, person.last_name) if part)
+    summary.name = full or summary.student
+    summary.graded = True
+    summary.raw_score = float(submission.score)
+    summary.late_penalty = float(submission.late_submission_penalty or 0)
+    summary.max_score = float(submission.max_score)
+    summary.handed_in = submission.timestamp
+    for notebook in submission.notebooks:
+        comments = {c.name: _comment_text(c) for c in notebook.comments if _comment_text(c)}
+        order = {cell.name: i for i, cell in enumerate(notebook.notebook.source_cells)}
+        for grade in sorted(notebook.grades, key=lambda g: order.get(g.name, len(order))):
+            pending = awaits_hand_grade(grade)
+            summary.questions.append(
+                Question(
+                    grade_id=grade.name,
+                    score=None if pending or grade.score is None else float(grade.score),
+                    max_score=float(grade.max_score),
+                    pending=pending,
+                    failure=failures.get(grade.name),
+                    comment=comments.pop(grade.name, None),
+                )
+            )
+        summary.comments.extend(
+            sorted(comments.items(), key=lambda kv: order.get(kv[0], len(order)))
+        )
+
+
+def _comment_text(comment) -> str:
+    text = (comment.manual_comment or "").strip()
+    if text:
+        return text
+    auto = (comment.auto_comment or "").strip()
+    return AUTO_COMMENTS.get(auto, auto)
+
+
+def failed_tests(folder: Path) -> dict[str, str]:
+    """Grade id → "Exception: message" for each test cell that raised, in every notebook."""
+    failures = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            cells = json.loads(path.read_text("utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for cell in cells:
+            grading = cell.get("metadata", {}).get("nbgrader", {})
+            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+            if grading.get("grade") and errors:
+                name, value = errors[0].get("ename", "Erreur"), errors[0].get("evalue", "")
+                failures[grading.get("grade_id", "")] = f"{name}: {value}".strip().rstrip(":")
+    return failures
+
+
+def _remarks(folder: Path, shown: set[str]) -> list[str]:
+    """The grader's messages to the student, minus the test failures the table shows."""
+    lines = []
+    for path in sorted(folder.glob("*.txt")):
+        if path.name == "timestamp.txt":
+            continue
+        for line in path.read_text("utf-8", errors="replace").splitlines():
+            if line.strip() and not any(line.startswith(f"{gid} :") for gid in shown):
+                lines.append(line.strip())
+    return lines
+
+
+# -- rendering ---------------------------------------------------------------------------------
+def points(value: float | None) -> str:
+    """French number: 7.5 → "7,5", 3.0 → "3"."""
+    if value is None:
+        return "–"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def french_date(moment: datetime | None) -> str:
+    """A gradebook time (naive UTC) as "20 novembre 2026 à 19:00", in the school's zone."""
+    if moment is None:
+        return ""
+    local = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(TIMEZONE)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} à {local:%H:%M}"
+
+
+def render(summary: Summary) -> str:
+    """The page as HTML; every value from students or graders is escaped."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["points"] = points
+    env.filters["french_date"] = french_date
+    return env.get_template("resultats.html.j2").render(s=summary)

@@ -1,0 +1,102 @@
+"""The instructor's report on one assignment: one self-contained HTML file."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from grader.course import SCHOOL_TIMEZONE, Course, CourseError
+from grader.export.grades import grade_table, question_max_scores
+from grader.report import plots
+from grader.report.analytics import NOT_GRADED, item_statistics
+
+TEMPLATES = Path(__file__).parent / "templates"
+ZONE = ZoneInfo(SCHOOL_TIMEZONE)
+
+
+@dataclass
+class ReportResult:
+    """Where the report went, its per-question table, and the questions worth a look."""
+
+    path: Path
+    items: pd.DataFrame
+    flagged: dict[str, str] = field(default_factory=dict)
+
+
+def build_report(course: Course, assignment: str, out: Path) -> ReportResult:
+    """Analyse the gradebook's scores of ``assignment`` and write the HTML report to ``out``."""
+    course.require_assignment(assignment)
+    table = grade_table(course, assignment, per_question=True)
+    if table.empty:
+        raise CourseError(f"no graded submission of {assignment}: run `course grade` first")
+    maxima = question_max_scores(course, assignment)
+    scores = table.set_index("student_id").reindex(columns=list(maxima)).astype(float)
+    items = item_statistics(scores, maxima)
+    totals = table.set_index("student_id")["score"]
+    times = pd.to_datetime(table.set_index("student_id")["timestamp"], errors="coerce")
+    figures = {
+        "distribution": plots.score_distribution(totals, float(table["max_score"].max())),
+        "difficulty": plots.difficulty(items),
+        "discrimination": plots.discrimination(items),
+        "time": plots.time_versus_score(_local(times), totals, _local_due(course, assignment)),
+    }
+    flagged = {q: w for q, w in items["warning"].items() if w and w != NOT_GRADED}
+    html = _render(course, assignment, table, items, flagged, figures)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return ReportResult(out, items, flagged)
+
+
+def _local(times: pd.Series) -> pd.Series:
+    """Gradebook times (naive UTC) as naive wall-clock times of the school's zone."""
+    return times.dt.tz_localize("UTC").dt.tz_convert(ZONE).dt.tz_localize(None)
+
+
+def _local_due(course: Course, assignment: str) -> datetime | None:
+    with course.gradebook() as gb:
+        due = gb.find_assignment(assignment).duedate
+    if due is None:
+        return None
+    return due.replace(tzinfo=UTC).astimezone(ZONE).replace(tzinfo=None)
+
+
+def _render(
+    course: Course,
+    assignment: str,
+    table: pd.DataFrame,
+    items: pd.DataFrame,
+    flagged: dict[str, str],
+    figures: dict,
+) -> str:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = _number
+    return env.get_template("report.html.j2").render(
+        assignment=assignment,
+        course_id=course.course_id,
+        made=datetime.now(ZONE).strftime("%Y-%m-%d %H:%M"),
+        students=len(table),
+        pending=int(table["needs_manual_grade"].sum()),
+        mean=float(table["score"].mean()),
+        median=float(table["score"].median()),
+        max_score=float(table["max_score"].max()),
+        items=items.reset_index().to_dict("records"),
+        flagged=flagged,
+        images={name: plots.to_data_uri(figure) for name, figure in figures.items()},
+    )
+
+
+def _number(value: float, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:.{digits}f}"
