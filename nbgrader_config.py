@@ -10,7 +10,7 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 # The jupytext text twins (*.md) of the exercise notebooks are for review, not for students.
 # *.md: jupytext twins; strategie.*: what the module-06 export cell writes when run in place
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md", "strategie.*"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md", "strategie.*", "donnees"]  # donnees: CSV files the module-08 notebook writes
 
 # Student-facing stubs are in French.
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
@@ -46,3 +46,23 @@ c.GenerateFeedback.preprocessors = [
     "grader.feedback.preprocessors.HideTestTracebacks",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# ... in French: nbgrader's feedback template, its labels translated (grader/feedback/templates).
+from importlib.util import find_spec  # noqa: E402 (config files run top to bottom)
+
+
+def _package_dir(name):
+    try:
+        spec = find_spec(name)
+    except ImportError:
+        return None
+    return spec.submodule_search_locations[0] if spec and spec.submodule_search_locations else None
+
+
+# The French "feedback" template comes first, so it wins wherever nbgrader asks for "feedback"
+# (its API and formgrader name the template explicitly).
+_nbgrader, _feedback = _package_dir("nbgrader"), _package_dir("grader.feedback")
+if _nbgrader and _feedback:  # without this course's package nbgrader keeps its English template
+    c.HTMLExporter.extra_template_basedirs = [
+        os.path.join(_feedback, "templates"),
+        os.path.join(_nbgrader, "server_extensions", "formgrader", "templates"),
+    ]

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from exercises.audit.page import MAX_BYTES, TIMEOUT_SECONDS, AuditError
-from grader.course import Course, CourseError
+from grader.course import SCHOOL_TIMEZONE, Course, CourseError, safe_db_url
 
 console = Console()
 errors = Console(stderr=True)
@@ -115,8 +115,16 @@ def slides_command(ctx: click.Context, out: Path) -> None:
 @main.command("grade")
 @click.argument("assignment")
 @click.argument("students", nargs=-1)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Submissions graded at once (default: one per CPU core).",
+)
 @click.pass_context
-def grade_command(ctx: click.Context, assignment: str, students: tuple[str, ...]) -> None:
+def grade_command(
+    ctx: click.Context, assignment: str, students: tuple[str, ...], workers: int | None
+) -> None:
     """Autograde every submission (or the named students) into the gradebook."""
     from grader.grade import grade
     from grader.grade.autograde import submitted_students
@@ -130,12 +138,14 @@ def grade_command(ctx: click.Context, assignment: str, students: tuple[str, ...]
             assignment,
             students or None,
             on_progress=lambda result: _advance(progress, result.student),
+            workers=workers,
         )
     _print_results(results)
-    console.print(f"Gradebook: {course.db_url}")
+    console.print(f"Gradebook: {safe_db_url(course.db_url)}")
 
 
 def _print_results(results: list) -> None:
+    """A table per student, then the summary: graded, failed (why), flagged (what)."""
     table = Table("student", "score", "status", "message to the student")
     for result in results:
         table.add_row(
@@ -145,8 +155,19 @@ def _print_results(results: list) -> None:
             "\n".join(result.messages),
         )
     console.print(table)
-    failed = sum(not r.graded for r in results)
-    console.print(f"{len(results)} submission(s): {len(results) - failed} graded, {failed} failed.")
+    failed = [r for r in results if not r.graded]
+    flagged = [r for r in results if r.graded and r.flags]
+    console.print(
+        f"{len(results)} submission(s): {len(results) - len(failed)} graded "
+        f"({len(flagged)} flagged), {len(failed)} failed."
+    )
+    for result in failed:
+        console.print(
+            f"  failed  {result.student}: {'; '.join(result.flags) or 'see messages'}",
+            soft_wrap=True,
+        )
+    for result in flagged:
+        console.print(f"  flagged {result.student}: {'; '.join(result.flags)}", soft_wrap=True)
 
 
 @main.command("export")
@@ -158,31 +179,147 @@ def _print_results(results: list) -> None:
     default=None,
     help="CSV file (default: out/grades-ASSIGNMENT.csv).",
 )
+@click.option(
+    "--moodle",
+    "moodle_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the grading worksheet that Moodle's assignment upload imports.",
+)
+@click.option(
+    "--moodle-language",
+    default="fr",
+    show_default=True,
+    help="fr or en: the language of the Moodle interface you upload with (sets the columns).",
+)
+@click.option(
+    "--moodle-max-grade",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Rescale to the Moodle assignment's maximum grade (default: the assignment's points).",
+)
 @click.pass_context
 def export_command(
-    ctx: click.Context, assignment: str, per_question: bool, out: Path | None
+    ctx: click.Context,
+    assignment: str,
+    per_question: bool,
+    out: Path | None,
+    moodle_out: Path | None,
+    moodle_language: str,
+    moodle_max_grade: float | None,
 ) -> None:
-    """Write the grades of an assignment as CSV."""
-    from grader.export import grade_table, write_csv
+    """Write the grades of an assignment as CSV (and for Moodle with --moodle)."""
+    from grader.export import export_grades
 
-    course = _course(ctx)
-    course.require_assignment(assignment)
-    table = grade_table(course, assignment, per_question=per_question)
-    path = write_csv(table, out or Path("out") / f"grades-{assignment}.csv")
-    console.print(f"{len(table)} row(s) written to {path}")
+    result = export_grades(
+        _course(ctx),
+        assignment,
+        out or Path("out") / f"grades-{assignment}.csv",
+        per_question=per_question,
+        moodle_out=moodle_out,
+        moodle_language=moodle_language,
+        moodle_max_grade=moodle_max_grade,
+    )
+    console.print(f"{result.rows} row(s) written to {result.path}")
+    if result.moodle_path:
+        console.print(f"{result.moodle_rows} row(s) for Moodle written to {result.moodle_path}")
+        _warn(result.without_lms_id, "not from a Moodle download, left out of the Moodle file")
+        _warn(result.pending, "waiting for hand grading: empty grade, Moodle skips them")
+
+
+def _warn(students: list[str], why: str) -> None:
+    if students:
+        console.print(f"[yellow]{len(students)} student(s) {why}:[/] {', '.join(students)}")
 
 
 @main.command("feedback")
 @click.argument("assignment")
+@click.option(
+    "--zip",
+    "zip_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Zip for Moodle's feedback upload (default: out/feedback-ASSIGNMENT.zip).",
+)
 @click.pass_context
-def feedback_command(ctx: click.Context, assignment: str) -> None:
-    """Write each graded student's feedback (HTML) into feedback/."""
-    from grader.feedback import generate_feedback
+def feedback_command(ctx: click.Context, assignment: str, zip_out: Path | None) -> None:
+    """Write each graded student's feedback (HTML, French) and a zip to upload to Moodle."""
+    from grader.feedback import give_feedback
 
     course = _course(ctx)
-    course.require_assignment(assignment)
-    written = generate_feedback(course, assignment)
-    console.print(f"Feedback for {len(written)} student(s) in {course.feedback_dir}")
+    result = give_feedback(
+        course, assignment, zip_out or Path("out") / f"feedback-{assignment}.zip"
+    )
+    console.print(f"Feedback for {len(result.folders)} student(s) in {course.feedback_dir}")
+    if result.zip_path:
+        console.print(f"Zip for Moodle ({len(result.zipped)} student(s)): {result.zip_path}")
+        _warn(result.without_lms_id, "not from a Moodle download, not in the zip")
+    else:
+        console.print("Nobody was collected from a Moodle zip: no zip for Moodle written.")
+
+
+@main.command("collect")
+@click.argument("assignment")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--map",
+    "map_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV tying LMS names or ids to student ids (columns student_id, lms_id, lms_name).",
+)
+@click.option(
+    "--timezone",
+    default=SCHOOL_TIMEZONE,
+    show_default=True,
+    help="Time zone of the times written in the zip (Moodle's server).",
+)
+@click.option("--force", is_flag=True, help="Replace submissions already collected.")
+@click.pass_context
+def collect_command(
+    ctx: click.Context,
+    assignment: str,
+    source: Path,
+    map_file: Path | None,
+    timezone: str,
+    force: bool,
+) -> None:
+    """File the notebooks of a Moodle zip (or per-student folders) under submitted/."""
+    from grader.collect import collect
+
+    course = _course(ctx)
+    report = collect(course, assignment, source, map_file, timezone=timezone, force=force)
+    table = Table("in the download", "student", "outcome", "detail", title=f"Collecting {source}")
+    styles = {"filed": "green", "not filed": "red", "kept": "yellow"}
+    for line in report.lines:
+        style = styles.get(line.outcome, "")
+        outcome = f"[{style}]{line.outcome}[/]" if style else line.outcome
+        table.add_row(line.source, line.student, outcome, line.detail)
+    console.print(table)
+    console.print(
+        f"{len(report.filed)} filed, {len(report.unchanged)} unchanged, "
+        f"{len(report.problems)} problem(s) to look at, in {course.submitted_dir}"
+    )
+
+
+@main.command("report")
+@click.argument("assignment")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="HTML file (default: out/report-ASSIGNMENT.html).",
+)
+@click.pass_context
+def report_command(ctx: click.Context, assignment: str, out: Path | None) -> None:
+    """Item analytics of an assignment: difficulty, discrimination, suspicious questions."""
+    from grader.report import build_report
+
+    course = _course(ctx)
+    result = build_report(course, assignment, out or Path("out") / f"report-{assignment}.html")
+    console.print(f"Report written to {result.path}")
+    for question, why in result.flagged.items():
+        console.print(f"[yellow]  {question}[/]: {why}")
 
 
 @main.command("lab")

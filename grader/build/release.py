@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.build.index import index_is_stale, write_index
 from grader.course import Course, CourseError, nbgrader_error
 
 
@@ -30,6 +31,7 @@ def build(
         _generate(course, name)
         if on_progress:
             on_progress(name)
+    write_index(course)
     return names
 
 
@@ -58,7 +60,8 @@ def stale(course: Course, on_progress: Callable[[str], None] | None = None) -> l
         {p.name for p in course.release_dir.iterdir()} if course.release_dir.is_dir() else set()
     )
     orphans = sorted(released - set(course.assignments()))
-    return out_of_date + [f"{name} (no longer in source/)" for name in orphans]
+    index = ["index.ipynb (the course index)"] if index_is_stale(course) else []
+    return out_of_date + [f"{name} (no longer in source/)" for name in orphans] + index
 
 
 def _same_tree(fresh: Path, committed: Path) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -53,3 +54,22 @@ def test_release_holds_no_solution_hidden_test_mark_scheme_or_answer_key():
     for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "cle_a", "Barème"):
         assert marker not in text
     assert "raise NotImplementedError()" in text
+
+
+def test_index_links_every_module_to_its_lesson_and_exercise():
+    from grader.build.index import module_entries
+    from grader.course import Course
+
+    course = Course.load(REPO)
+    text = (REPO / "index.md").read_text("utf-8")
+    modules = sorted(p.name for p in (REPO / "modules").iterdir() if (p / "lecon.md").exists())
+    assert [entry.folder for entry in module_entries(course)] == modules
+    assert len(modules) == 8
+    links = re.findall(r"\]\(([^)]+\.ipynb)\)", text)
+    assert len(links) == 2 * len(modules)
+    for link in links:
+        assert (REPO / link).is_file(), link
+    for entry in module_entries(course):
+        assert len(entry.objectives) >= 3, entry.folder
+        assert all(objective in text for objective in entry.objectives)
+        assert entry.auto_points > 0 and entry.manual_points > 0, entry.folder

@@ -86,7 +86,8 @@ def test_every_problem_reaches_the_student_concerned(demo):
     assert "partie-b1-reponse" in messages["florian"] and "rétablies" in messages["florian"]
     assert "ZeroDivisionError" in messages["dimitri"]
     assert "Aucune remarque" in messages["amelie"]
-    assert "7 submission(s): 6 graded, 1 failed." in result.stdout
+    assert "7 submission(s): 6 graded (1 flagged), 1 failed." in result.stdout
+    assert "flagged florian: exercice.ipynb: deleted cells restored" in result.stdout
 
 
 def test_feedback_never_shows_hidden_tests_or_the_mark_scheme(demo):
