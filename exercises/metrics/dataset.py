@@ -342,8 +342,14 @@ class _Page:
             spec = _KINDS[kind]
             likes = round(self.draw.lognormal(spec.likes, 0.55))
             self.posts.append(
-                {"id": number, "date": when, "auteur": BRAND, "type": kind,
-                 "texte": self.draw.pick(spec.texts), "likes": likes}  # fmt: skip
+                {
+                    "id": number,
+                    "date": when,
+                    "auteur": BRAND,
+                    "type": kind,
+                    "texte": self.draw.pick(spec.texts),
+                    "likes": likes,
+                }  # fmt: skip
             )
 
     def draw_thread(self, post: dict) -> None:
@@ -374,8 +380,13 @@ class _Page:
             asked.publication, comment, BRAND, self.brand_delay(asked.when), draw.pick(answers)
         )
         if draw.chance(0.05):
-            self.add(asked.publication, comment, BRAND,
-                     self.later(self.comments[reply].when, 5.0), draw.pick(_BRAND_REPLIES))
+            self.add(
+                asked.publication,
+                comment,
+                BRAND,
+                self.later(self.comments[reply].when, 5.0),
+                draw.pick(_BRAND_REPLIES),
+            )
         if depth < 3 and draw.chance(p.follow_up):
             back = self.add(
                 asked.publication, reply, asked.author,
@@ -438,8 +449,15 @@ class _Page:
             )
         comments = pd.DataFrame(rows, columns=COMMENT_COLUMNS)
         comments = comments.astype(
-            {"id": "int64", "publication_id": "int64", "repond_a": "Int64", "auteur": "object",
-             "date": "object", "est_marque": "bool", "texte": "object"}  # fmt: skip
+            {
+                "id": "int64",
+                "publication_id": "int64",
+                "repond_a": "Int64",
+                "auteur": "object",
+                "date": "object",
+                "est_marque": "bool",
+                "texte": "object",
+            }  # fmt: skip
         )
         posts = pd.DataFrame(
             [{**post, "date": post["date"].strftime(_DATE_FORMAT)} for post in self.posts],

@@ -215,9 +215,12 @@ def check_figure(
             )
         if need_title and not axes["title"] and not summary["suptitle"]:
             messages.append(f"{where}e graphique n'a pas de titre (`ax.set_title(...)`).")
-        if need_legend and len(axes["series"]) > 1 and not axes["legend"] and not summary[
-            "legends"
-        ]:
+        if (
+            need_legend
+            and len(axes["series"]) > 1
+            and not axes["legend"]
+            and not summary["legends"]
+        ):
             messages.append(
                 f"{where}e graphique montre plusieurs séries sans légende : on ne sait pas "
                 "laquelle est laquelle (`label=...` puis `ax.legend()`)."
@@ -226,12 +229,9 @@ def check_figure(
         found = sum(len(axes["series"]) for axes in drawn)
         low, high = (series, series) if isinstance(series, int) else series
         if not low <= found <= high:
-            expected = (
-                _count(low, "série") if low == high else f"entre {low} et {high} séries"
-            )
+            expected = _count(low, "série") if low == high else f"entre {low} et {high} séries"
             messages.append(
                 f"Le graphique devrait montrer {expected} (par exemple un groupe de barres ou "
                 f"une ligne par série) ; il en montre {found}."
             )
     return messages
-

@@ -293,5 +293,7 @@ def _response_rate(comments: pd.DataFrame) -> float:
 def _brand_delays(comments: pd.DataFrame) -> pd.Series:
     dates = pd.to_datetime(comments.set_index("id")["date"])
     replies = comments[comments["est_marque"] & comments["repond_a"].notna()]
-    first = pd.to_datetime(replies.set_index("id")["date"]).groupby(replies["repond_a"].values).min()
+    first = (
+        pd.to_datetime(replies.set_index("id")["date"]).groupby(replies["repond_a"].values).min()
+    )
     return (first - dates.loc[first.index].values).dt.total_seconds() / 3600
