@@ -42,7 +42,7 @@ from grader.grade.submissions import (
     restore_missing_cells,
     tampered_cells,
 )
-from grader.grade.workers import Job, JobResult, WorkerPool
+from grader.grade.workers import Job, JobResult, WorkerError, WorkerPool
 
 #: Written beside each student's autograded notebooks: what the student must be told.
 MESSAGES_FILE = "messages-correction.txt"
@@ -113,7 +113,10 @@ def grade(
             checksums = {name: released_checksums(nb) for name, nb in released.items()}
             with _gradebook(course) as gb, steps.batch_speedups(gb):
                 batch = _Batch(course, assignment, expected, checksums, Path(staging), pool, gb)
-                return batch.run(chosen, on_progress)
+                try:
+                    return batch.run(chosen, on_progress)
+                except WorkerError as error:  # what is graded is kept: run again to finish
+                    raise CourseError(f"{error}; run `course grade {assignment}` again") from error
 
 
 def _gradebook(course: Course) -> Gradebook:
