@@ -20,6 +20,7 @@ unpatched ``nbgrader autograde``.
 
 from __future__ import annotations
 
+import json
 import types
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -106,7 +107,14 @@ def batch_speedups(gradebook: Gradebook) -> Iterator[None]:
 
 
 def _validate(instance: Any, schema: dict) -> None:
-    """``jsonschema.validate`` without re-checking the (constant) schema at each call."""
+    """``jsonschema.validate`` without re-checking the (constant) schema at each call.
+
+    Metadata already found valid is not validated again: most cells carry the same
+    nbgrader metadata in every student's copy.
+    """
+    key = (id(schema), json.dumps(instance, sort_keys=True, default=str))
+    if key in _VALID:
+        return
     cached = _VALIDATORS.get(id(schema))
     if cached is None or cached[0] is not schema:
         cls = jsonschema.validators.validator_for(schema)
@@ -115,7 +123,10 @@ def _validate(instance: Any, schema: dict) -> None:
     error = jsonschema.exceptions.best_match(cached[1].iter_errors(instance))
     if error is not None:
         raise error
+    _VALID.add(key)
 
 
 #: id(schema) → (schema, its validator); nbgrader loads its schema once per validator.
 _VALIDATORS: dict[int, tuple[dict, Any]] = {}
+#: (id(schema), metadata as JSON) already found valid.
+_VALID: set[tuple[int, str]] = set()

@@ -119,7 +119,7 @@ class WorkerPool:
         self._ready = False
         self._backlog: deque[Job] = deque()
         self._in_flight = 0
-        self._max_in_flight = 2 * workers  # enough to keep every worker busy
+        self._max_in_flight = 4 * workers  # enough to keep every worker busy
         self.failed_preloads: list[str] = []
 
     def submit(self, job: Job) -> None:
