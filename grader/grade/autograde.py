@@ -373,11 +373,19 @@ class _Batch:
 
     def _record(self, submission: _Submission, name: str, job: JobResult) -> None:
         nb = submission.notebooks[name]
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type == "code":
-                cell.outputs = [nbformat.from_dict(o) for o in job.outputs.get(index, [])]
-                cell.execution_count = job.counts.get(index)
         result = submission.result
+        unrun = []
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if index not in job.outputs:  # the worker stopped before it: no free points
+                unrun.append(index)
+            outputs = job.outputs.get(index, [NOT_EXECUTED])
+            cell.outputs = [nbformat.from_dict(o) for o in outputs]
+            cell.execution_count = job.counts.get(index)
+        if unrun:
+            reasons = "; ".join(i.detail for i in job.incidents if i.cell < 0) or "unknown"
+            result.flags.append(f"{name}.ipynb: {len(unrun)} code cells not executed ({reasons})")
         if job.unconfined:
             result.flags.append(f"not sandboxed ({job.unconfined})")
         result.messages.extend(_limit_messages(name, nb))  # before nbgrader trims outputs
@@ -411,6 +419,14 @@ def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     path.write_text(nbformat.v4.writes(nb), encoding="utf-8")
 
 
+#: The output of a code cell the worker never ran: an error, so a test there scores 0.
+NOT_EXECUTED = {
+    "output_type": "error",
+    "ename": "NotExecuted",
+    "evalue": "Cette cellule n'a pas pu être exécutée pendant la correction.",
+    "traceback": ["NotExecuted: cette cellule n'a pas pu être exécutée pendant la correction."],
+}
+
 #: What nbgrader sets while executing (the answer store reads it).
 _GRADING_ENV = {"NBGRADER_EXECUTION": "autograde"}
 
@@ -425,6 +441,7 @@ def _limit_messages(name: str, nb: nbformat.NotebookNode) -> list[str]:
         "CellTimeoutError": "a dépassé le temps maximal d'exécution et a été interrompue",
         "DeadKernelError": "a arrêté le processus de correction ; elle n'a pas été notée",
         "MemoryError": "a dépassé la mémoire autorisée",
+        "NotExecuted": "n'a pas pu être exécutée ; votre enseignant·e est prévenu·e",
     }
     messages = []
     for index, cell in enumerate(nb.cells):

@@ -78,7 +78,7 @@ class Incident:
     """Something the limits or the sandbox did to a cell, told to the student."""
 
     cell: int
-    kind: str  # "timeout", "died", "skipped"
+    kind: str  # "timeout" or "died"
     detail: str
 
 
@@ -300,7 +300,8 @@ class _Zygote:
         elif kind == "end":
             self._finish(run)
         elif kind == "fatal":
-            run.result.incidents.append(Incident(run.cell or -1, "died", message[1]))
+            cell = -1 if run.cell is None else run.cell
+            run.result.incidents.append(Incident(cell, "died", message[1].strip().splitlines()[-1]))
             self._finish(run)
 
     def _enforce_deadlines(self) -> None:

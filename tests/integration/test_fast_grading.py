@@ -161,11 +161,7 @@ def test_what_nbgrader_cannot_grade_is_reported_not_crashed(twin_courses):
     assert sum(v or 0 for (s, _, _), v in scores.items() if s == "copie") == 7.0
     assert sum(v or 0 for (s, _, _), v in scores.items() if s == "triche") == 0.0
     assert "failed  elodie" in out["stdout"] and "failed  vide" in out["stdout"]
-    assert (
-        "flagged triche: exercice.ipynb: read-only cells edited: partie-b1-test"
-        in (out["stdout"].replace("\n", " ").replace("  ", " "))
-        or "read-only cells edited: partie-b1-test" in out["stdout"]
-    )
+    assert "flagged triche: exercice.ipynb: read-only cells edited: partie-b1-test" in out["stdout"]
 
 
 def test_feedback_from_our_grading_hides_hidden_tests(twin_courses):

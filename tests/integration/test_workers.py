@@ -1,0 +1,42 @@
+"""The warm workers on their own: what a child reports, including when it cannot start."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.grade.sandbox import Limits
+from grader.grade.workers import Job, WorkerPool
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def pool(tmp_path_factory):
+    protected = tmp_path_factory.mktemp("protected")
+    with WorkerPool(1, Limits(cell_timeout=5), [protected]) as workers:
+        yield workers
+
+
+def _run(pool: WorkerPool, job: Job):
+    pool.submit(job)
+    result = pool.next_result(120)
+    assert result is not None and result.key == job.key
+    return result
+
+
+def test_outputs_are_nbformat_outputs(pool, tmp_path):
+    cells = ["x = 41\nx + 1", None, "import sys\nprint('a')\nprint('b', file=sys.stderr)", "1/0"]
+    result = _run(pool, Job("s/nb", str(tmp_path), cells))
+    assert result.outputs[0][0]["output_type"] == "execute_result"
+    assert result.outputs[0][0]["data"]["text/plain"] == "42"
+    assert 1 not in result.outputs  # markdown cells are not run
+    streams = {o["name"]: o["text"] for o in result.outputs[2]}
+    assert streams == {"stdout": "a\n", "stderr": "b\n"}
+    assert result.outputs[3][0]["ename"] == "ZeroDivisionError"
+
+
+def test_a_child_that_cannot_start_runs_nothing_and_says_why(pool, tmp_path):
+    result = _run(pool, Job("s/nb", str(tmp_path / "missing"), ["1 + 1"]))
+    assert result.outputs == {}
+    assert result.incidents and result.incidents[0].cell == -1
+    assert "FileNotFoundError" in result.incidents[0].detail
