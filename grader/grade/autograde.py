@@ -216,9 +216,10 @@ class _Batch:
         return [done[student] for student in students]
 
     def _guarded(self, result: StudentResult, step: Callable[[], None]) -> None:
-        """Run one step for one student; an unexpected error fails that student only."""
+        """Run one step for one student, as one transaction; an error fails that student only."""
         try:
-            step()
+            with steps.one_transaction(self.gradebook):
+                step()
         except Exception as error:  # the batch goes on; the instructor sees why
             result.graded = False
             result.messages.append(

@@ -102,8 +102,37 @@ def batch_speedups(gradebook: Gradebook) -> Iterator[None]:
     with ExitStack() as stack:
         for module in _OPENS_GRADEBOOK:
             stack.enter_context(mock.patch(f"{module}.Gradebook", shared))
+        # "closing" it would end the session and reconnect; the batch closes it once, at the end
+        stack.enter_context(mock.patch.object(gradebook, "close", lambda: None))
         stack.enter_context(mock.patch.object(metadata_format, "jsonschema", fast_jsonschema))
         yield
+
+
+@contextmanager
+def one_transaction(gradebook: Gradebook) -> Iterator[None]:
+    """Everything written to ``gradebook`` inside the block is committed once, at its end.
+
+    nbgrader commits after each row it writes (some twenty times per notebook), and on a
+    disk that honours ``fsync`` each commit waits for it. Inside the block a commit only
+    flushes and expires the session's objects, which is all the code that runs next can see
+    of a commit: it reads back what it wrote, and nbgrader's computed scores are reloaded.
+    If the block raises, none of it is kept; nbgrader's own handlers roll back and raise
+    (every rollback in ``nbgrader.api`` is followed by ``raise InvalidEntry``), so a step
+    that failed half-way leaves no half-written rows either.
+    """
+    session = gradebook.db()  # the scoped session's current Session
+
+    def flush_and_expire() -> None:
+        session.flush()
+        session.expire_all()
+
+    with mock.patch.object(session, "commit", flush_and_expire):
+        try:
+            yield
+        except BaseException:
+            session.rollback()
+            raise
+    session.commit()
 
 
 def _validate(instance: Any, schema: dict) -> None:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import json
 import os
+import pkgutil
 import signal
 import socket
 import subprocess
@@ -50,11 +52,11 @@ PRELOAD = (
     "matplotlib.pyplot",
     "ipywidgets",
     "anywidget",
+    "bs4",
     "exercises",
-    "exercises.audit",
-    "exercises.strategy",
-    "exercises.metrics",
 )
+#: Packages whose every submodule is preloaded too (the course's own helpers).
+PRELOAD_PACKAGES = ("exercises",)
 #: How long the zygote may take to import everything before we give up.
 START_TIMEOUT = 180.0
 #: How long an interrupted cell may take to stop before its process is killed.
@@ -194,13 +196,27 @@ def _warm() -> list[str]:
     from grader.grade.kernel import new_shell
 
     new_shell()
-    failed = []
-    for name in PRELOAD:
-        try:
-            __import__(name)
-        except Exception:  # a missing optional module only costs its import later
-            failed.append(name)
+    failed = [name for name in PRELOAD if not _import(name)]
+    for package in PRELOAD_PACKAGES:
+        if package in sys.modules:
+            path = getattr(sys.modules[package], "__path__", [])
+            for module in pkgutil.walk_packages(path, f"{package}."):
+                if not _import(module.name):
+                    failed.append(module.name)
+    # Everything alive now is shared by every child and never garbage: freezing it keeps
+    # the children's collector from walking (and copying, page by page) the whole warm
+    # heap. Measured on module 07: 0.46 s -> 0.30 s per submission.
+    gc.freeze()
     return failed
+
+
+def _import(name: str) -> bool:
+    """Import ``name``; a missing optional module only costs its import later."""
+    try:
+        __import__(name)
+    except Exception:
+        return False
+    return True
 
 
 @dataclass
