@@ -54,11 +54,10 @@ def test_computed_scores_are_reloaded_after_an_inner_commit(db_url):
         gb.add_grade_cell("q1", "nb", "a1", max_score=2, cell_type="code")
         gb.add_source_cell("q1", "nb", "a1", cell_type="code")
         gb.add_student("alice")
-    with Gradebook(db_url) as gb, steps.batch_speedups(gb):
-        with steps.one_transaction(gb):
-            gb.update_or_create_submission("a1", "alice")
-            notebook = gb.find_submission_notebook("nb", "a1", "alice")
-            assert notebook.score == 0
-            gb.find_grade("q1", "nb", "a1", "alice").auto_score = 2
-            gb.db.commit()
-            assert notebook.score == 2
+    with Gradebook(db_url) as gb, steps.batch_speedups(gb), steps.one_transaction(gb):
+        gb.update_or_create_submission("a1", "alice")
+        notebook = gb.find_submission_notebook("nb", "a1", "alice")
+        assert notebook.score == 0
+        gb.find_grade("q1", "nb", "a1", "alice").auto_score = 2
+        gb.db.commit()
+        assert notebook.score == 2
