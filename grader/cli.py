@@ -127,11 +127,10 @@ def grade_command(
 ) -> None:
     """Autograde every submission (or the named students) into the gradebook."""
     from grader.grade import grade
-    from grader.grade.autograde import submitted_students
 
     course = _course(ctx)
     course.require_assignment(assignment)
-    total = len(students) or len(submitted_students(course, assignment))
+    total = len(students) or len(course.submitted_students(assignment))
     with _progress(total, f"Grading {assignment}") as progress:
         results = grade(
             course,

@@ -139,6 +139,14 @@ class Course:
             known = ", ".join(self.assignments()) or "none"
             raise CourseError(f"unknown assignment {assignment!r} (known: {known})")
 
+    def submitted_students(self, assignment: str) -> list[str]:
+        """Students with a folder for ``assignment`` in submitted/, sorted."""
+        if not self.submitted_dir.is_dir():
+            return []
+        return sorted(
+            folder.name for folder in self.submitted_dir.iterdir() if (folder / assignment).is_dir()
+        )
+
     # -- nbgrader --------------------------------------------------------------------
     def nbgrader_config(self, **course_directory: str) -> Config:
         """A copy of the config, with CourseDirectory settings overridden."""

@@ -1,22 +1,53 @@
 """Autograding submissions into nbgrader's gradebook.
 
-``grade`` is imported on first use: the warm workers (``grader.grade.workers``) live in
-this package too and must start without loading nbgrader.
+This module stays light on purpose: :func:`grade` starts the warm workers
+(``grader.grade.workers``) first, and only then imports nbgrader and the rest
+(``grader.grade.autograde``), so that the workers import IPython, matplotlib and pandas
+on one core while this process imports nbgrader on the other.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from grader.course import Course, CourseError
+
 if TYPE_CHECKING:
-    from grader.grade.autograde import StudentResult, grade
+    from grader.grade.autograde import StudentResult
+    from grader.grade.sandbox import Limits
 
 __all__ = ["StudentResult", "grade"]
 
 
+def grade(
+    course: Course,
+    assignment: str,
+    students: Iterable[str] | None = None,
+    on_progress: Callable[[StudentResult], None] | None = None,
+    workers: int | None = None,
+    limits: Limits | None = None,
+) -> list[StudentResult]:
+    """Autograde each student's submission (default: all of them); one result per student."""
+    course.require_assignment(assignment)
+    chosen = list(students) if students else course.submitted_students(assignment)
+    if not chosen:
+        raise CourseError(f"no submissions for {assignment} in {course.submitted_dir}")
+    missing = [s for s in chosen if not (course.submitted_dir / s / assignment).is_dir()]
+    if missing:
+        raise CourseError(f"no submission of {assignment} for: {', '.join(missing)}")
+    from grader.grade.workers import WorkerPool
+
+    with WorkerPool(workers or os.cpu_count() or 1) as pool:
+        from grader.grade.autograde import grade_with
+
+        return grade_with(pool, course, assignment, chosen, on_progress, limits)
+
+
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name == "StudentResult":
         from grader.grade import autograde
 
-        return getattr(autograde, name)
+        return autograde.StudentResult
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

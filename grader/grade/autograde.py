@@ -17,10 +17,9 @@ unchanged. What differs is how it gets there:
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from functools import partial
@@ -66,15 +65,6 @@ class StudentResult:
         return "flagged" if self.flags else "graded"
 
 
-def submitted_students(course: Course, assignment: str) -> list[str]:
-    """Students with a folder for this assignment in submitted/."""
-    if not course.submitted_dir.is_dir():
-        return []
-    return sorted(
-        folder.name for folder in course.submitted_dir.iterdir() if (folder / assignment).is_dir()
-    )
-
-
 def limits_of(course: Course) -> Limits:
     """The per-submission limits; the cell timeout is nbgrader's ``Execute.timeout``."""
     timeout = course.config.Execute.get("timeout", Limits.cell_timeout)
@@ -87,36 +77,32 @@ def limits_of(course: Course) -> Limits:
     )
 
 
-def grade(
+def grade_with(
+    pool: WorkerPool,
     course: Course,
     assignment: str,
-    students: Iterable[str] | None = None,
+    students: list[str],
     on_progress: Callable[[StudentResult], None] | None = None,
-    workers: int | None = None,
     limits: Limits | None = None,
 ) -> list[StudentResult]:
-    """Autograde each student's submission; return one result per student, in order."""
-    course.require_assignment(assignment)
-    chosen = list(students) if students else submitted_students(course, assignment)
-    if not chosen:
-        raise CourseError(f"no submissions for {assignment} in {course.submitted_dir}")
-    missing = [s for s in chosen if not (course.submitted_dir / s / assignment).is_dir()]
-    if missing:
-        raise CourseError(f"no submission of {assignment} for: {', '.join(missing)}")
-    workers = workers or os.cpu_count() or 1
+    """Autograde each student's submission with ``pool``; one result per student, in order.
+
+    Called by :func:`grader.grade.grade`, which starts the pool before this module (and
+    nbgrader) is imported, so that the workers warm up meanwhile.
+    """
     with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
-        read_only = [course.root.resolve(), Path(staging).resolve()]
-        # the workers warm up while nbgrader brings the gradebook up to date
-        with WorkerPool(workers, limits or limits_of(course), read_only) as pool:
-            released = sync_gradebook(course, assignment)
-            expected = _expected_notebooks(course, assignment)
-            checksums = {name: released_checksums(nb) for name, nb in released.items()}
-            with _gradebook(course) as gb, steps.batch_speedups(gb):
-                batch = _Batch(course, assignment, expected, checksums, Path(staging), pool, gb)
-                try:
-                    return batch.run(chosen, on_progress)
-                except WorkerError as error:  # what is graded is kept: run again to finish
-                    raise CourseError(f"{error}; run `course grade {assignment}` again") from error
+        pool.configure(
+            limits or limits_of(course), [course.root.resolve(), Path(staging).resolve()]
+        )
+        released = sync_gradebook(course, assignment)
+        expected = _expected_notebooks(course, assignment)
+        checksums = {name: released_checksums(nb) for name, nb in released.items()}
+        with _gradebook(course) as gb, steps.batch_speedups(gb):
+            batch = _Batch(course, assignment, expected, checksums, Path(staging), pool, gb)
+            try:
+                return batch.run(students, on_progress)
+            except WorkerError as error:  # what is graded is kept: run again to finish
+                raise CourseError(f"{error}; run `course grade {assignment}` again") from error
 
 
 def _gradebook(course: Course) -> Gradebook:
@@ -160,8 +146,12 @@ class _Submission:
     """One student's submission between sanitizing and recording."""
 
     result: StudentResult
+    origin: Path
+    prepared: bool = False  # sanitized without an unexpected error
     notebooks: dict[str, nbformat.NotebookNode] = field(default_factory=dict)
+    unusable: list[str] = field(default_factory=list)  # missing or unreadable: zero
     waiting: set[str] = field(default_factory=set)
+    executed: dict[str, JobResult] = field(default_factory=dict)
 
 
 class _Batch:
@@ -198,13 +188,15 @@ class _Batch:
 
         def finish(submission: _Submission) -> None:
             result = submission.result
-            self._guarded(result, partial(self._conclude, result))
+            self._guarded(result, partial(self._conclude, submission))
+            self._guarded(result, partial(self._report, result))  # even if that failed
             done[result.student] = result
             if on_progress:
                 on_progress(result)
 
         for student in students:
-            submission = _Submission(StudentResult(student))
+            origin = self.course.submitted_dir / student / self.assignment
+            submission = _Submission(StudentResult(student), origin)
             self._guarded(submission.result, partial(self._prepare, submission))
             if submission.waiting and submission.result.graded:
                 waiting[student] = submission
@@ -216,7 +208,12 @@ class _Batch:
         return [done[student] for student in students]
 
     def _guarded(self, result: StudentResult, step: Callable[[], None]) -> None:
-        """Run one step for one student, as one transaction; an error fails that student only."""
+        """Run one step for one student, as one transaction; an error fails that student only.
+
+        Only :meth:`_conclude` writes to the gradebook, so each student's rows are written
+        in one transaction, and a batch killed half-way leaves none for the students it had
+        not finished.
+        """
         try:
             with steps.one_transaction(self.gradebook):
                 step()
@@ -234,7 +231,7 @@ class _Batch:
         finish: Callable[[_Submission], None],
         timeout: float | None,
     ) -> None:
-        """Record the executed notebooks that are ready (wait up to ``timeout`` for one)."""
+        """Finish the submissions whose notebooks are executed (wait up to ``timeout``)."""
         while waiting:
             job = self.pool.next_result(timeout)
             if job is None:
@@ -243,7 +240,7 @@ class _Batch:
             submission = waiting.get(student)
             if submission is None:  # its preparation failed after submitting: already told
                 continue
-            self._guarded(submission.result, partial(self._record, submission, notebook, job))
+            submission.executed[notebook] = job
             submission.waiting.discard(notebook)
             if not submission.waiting:
                 del waiting[student]
@@ -253,20 +250,22 @@ class _Batch:
     # ------------------------------------------------------------------ before execution
 
     def _prepare(self, submission: _Submission) -> None:
-        """Sanitize each notebook like nbgrader, then hand it to the workers."""
-        student = submission.result.student
-        origin = self.course.submitted_dir / student / self.assignment
+        """Sanitize each notebook like nbgrader, then hand it to the workers.
+
+        Sanitizing only reads the gradebook (the assignment's cells), never writes to it.
+        """
+        student, origin = submission.result.student, submission.origin
         graded = self.course.autograded_dir / student / self.assignment
         if graded.exists():
             shutil.rmtree(graded)
         self._copy_files(origin, graded)
-        self._open_submission(student, origin)
         for name, reference in self.expected.items():
             nb = self._sanitized(origin, name, reference, submission.result)
             if nb is None:
-                self._score_zero(student, name)
-                continue
-            submission.notebooks[name] = nb
+                submission.unusable.append(name)
+            else:
+                submission.notebooks[name] = nb
+        submission.prepared = True
         if not submission.notebooks:
             submission.result.graded = False
             return
@@ -396,7 +395,19 @@ class _Batch:
         _write_notebook(nb, path)
         result.messages.extend(_failed_tests(nb))
 
-    def _conclude(self, result: StudentResult) -> None:
+    def _conclude(self, submission: _Submission) -> None:
+        """Write the student's rows in the gradebook (nbgrader's code does) and notebooks."""
+        if not submission.prepared:
+            return
+        student = submission.result.student
+        self._open_submission(student, submission.origin)
+        for name in submission.unusable:
+            self._score_zero(student, name)
+        for name, job in submission.executed.items():
+            self._record(submission, name, job)
+
+    def _report(self, result: StudentResult) -> None:
+        """The score the gradebook now holds, and the messages file for the student."""
         result.score, result.max_score = self._scores(result.student)
         self._write_messages(result)
 

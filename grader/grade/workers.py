@@ -105,8 +105,8 @@ class WorkerError(RuntimeError):
 class WorkerPool:
     """The grading process's handle on the zygote: submit jobs, receive results."""
 
-    def __init__(self, workers: int, limits: Limits, read_only: list[Path]) -> None:
-        """Start the zygote; it warms up in the background until the first job."""
+    def __init__(self, workers: int) -> None:
+        """Start the zygote; it warms up in the background until :meth:`configure`."""
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "grader.grade.workers", str(theirs.fileno())],
@@ -117,15 +117,23 @@ class WorkerPool:
         )
         theirs.close()
         self._conn = Connection(ours.detach())
-        self._conn.send((workers, limits, [str(p) for p in read_only]))
+        self._conn.send(workers)
+        self._configured = False
         self._ready = False
         self._backlog: deque[Job] = deque()
         self._in_flight = 0
         self._max_in_flight = 4 * workers  # enough to keep every worker busy
         self.failed_preloads: list[str] = []
 
+    def configure(self, limits: Limits, read_only: list[Path]) -> None:
+        """The limits of every child, and the folders it sees read-only; before any job."""
+        self._conn.send(("configure", (limits, [str(p) for p in read_only])))
+        self._configured = True
+
     def submit(self, job: Job) -> None:
         """Queue a job; it is sent once the zygote is warm and a worker is nearly free."""
+        if not self._configured:
+            raise WorkerError("the grading workers got a job before their limits")
         self._backlog.append(job)
         self._pump(wait=0)
 
@@ -492,14 +500,20 @@ def main(fd: int) -> None:
     die_with_parent()
     conn = Connection(fd)
     try:
-        workers, limits, read_only = conn.recv()
+        workers = conn.recv()
         failed = _warm()
     except BaseException:
         conn.send(("error", traceback.format_exc(limit=3)))
         return
-    zygote = _Zygote(conn, workers, limits, read_only)
-    signal.signal(signal.SIGTERM, lambda *_: (zygote.kill_all(), os._exit(1)))
     conn.send(("ready", failed))
+    try:
+        kind, payload = conn.recv()  # sent before any job, or "stop" if none will come
+    except (EOFError, OSError):
+        return
+    if kind != "configure":
+        return
+    zygote = _Zygote(conn, workers, *payload)
+    signal.signal(signal.SIGTERM, lambda *_: (zygote.kill_all(), os._exit(1)))
     try:
         zygote.serve()
     finally:

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
     protected = tmp_path_factory.mktemp("protected")
-    with WorkerPool(1, Limits(cell_timeout=5), [protected]) as workers:
+    with WorkerPool(1) as workers:
+        workers.configure(Limits(cell_timeout=5), [protected])
         yield workers
 
 
