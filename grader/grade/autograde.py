@@ -17,6 +17,7 @@ unchanged. What differs is how it gets there:
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -90,6 +91,21 @@ def grade_with(
     Called by :func:`grader.grade.grade`, which starts the pool before this module (and
     nbgrader) is imported, so that the workers warm up meanwhile.
     """
+    gc.freeze()  # what exists by now outlives the batch: spare it the collector meanwhile
+    try:
+        return _grade_batch(pool, course, assignment, students, on_progress, limits)
+    finally:
+        gc.unfreeze()
+
+
+def _grade_batch(
+    pool: WorkerPool,
+    course: Course,
+    assignment: str,
+    students: list[str],
+    on_progress: Callable[[StudentResult], None] | None,
+    limits: Limits | None,
+) -> list[StudentResult]:
     with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
         pool.configure(
             limits or limits_of(course), [course.root.resolve(), Path(staging).resolve()]
