@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from exercises import answers
 from exercises.audit import corpus, grid
@@ -108,6 +109,18 @@ def test_chart_has_one_bar_row_per_criterion() -> None:
     assert len(bars) == sum(
         1 for entry in audit["criteria"].values() if entry["score"] in (0, 1, 2)
     )
+
+
+def test_chart_fits_its_figure() -> None:
+    """The fixed margins leave room for the longest label, the title and the axis label."""
+    audit = solution_answers("07-site-cafe")[AUDIT]
+    figure = chart(audit)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    drawn = figure.axes[0].get_tightbbox(renderer)
+    page = figure.bbox
+    assert page.x0 <= drawn.x0 and drawn.x1 <= page.x1
+    assert page.y0 <= drawn.y0 and drawn.y1 <= page.y1
+    assert drawn.x0 < 0.05 * page.width  # and no wide empty band on the left
 
 
 def test_recap_escapes_what_the_student_typed() -> None:
