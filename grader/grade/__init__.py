@@ -2,8 +2,9 @@
 
 This module stays light on purpose: :func:`grade` starts the warm workers
 (``grader.grade.workers``) first, and only then imports nbgrader and the rest
-(``grader.grade.autograde``), so that the workers import IPython, matplotlib and pandas
-on one core while this process imports nbgrader on the other.
+(``grader.grade.autograde``), so that the workers import IPython and what the
+assignment's notebooks import on one core while this process imports nbgrader on the
+other.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def grade(
     missing = [s for s in chosen if not (course.submitted_dir / s / assignment).is_dir()]
     if missing:
         raise CourseError(f"no submission of {assignment} for: {', '.join(missing)}")
-    from grader.grade.workers import WorkerPool
+    from grader.grade.workers import WorkerPool, imported_modules
 
-    with WorkerPool(workers or os.cpu_count() or 1) as pool:
+    notebooks = sorted((course.source_dir / assignment).glob("*.ipynb"))
+    with WorkerPool(workers or os.cpu_count() or 1, imported_modules(notebooks)) as pool:
         from grader.grade.autograde import grade_with
 
         return grade_with(pool, course, assignment, chosen, on_progress, limits)

@@ -12,6 +12,7 @@ number (partial credit), so nbgrader's own ``determine_grade`` gives identical s
 from __future__ import annotations
 
 import io
+import os
 import sys
 from typing import Any
 
@@ -175,11 +176,19 @@ class GradingShell(InteractiveShell):
 
 
 def new_shell() -> GradingShell:
-    """A shell configured like a notebook kernel: inline figures, no history file."""
+    """A shell configured like a notebook kernel: inline figures, no history file.
+
+    As under ipykernel, figures go inline through ``MPLBACKEND``: the first import of
+    ``matplotlib.pyplot`` hooks the inline backend into this shell (figures shown and
+    closed at the end of each cell), and a notebook that never plots never loads it.
+    """
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "NoColor"
     config.InteractiveShell.autocall = 0
-    shell = GradingShell.instance(config=config)
-    shell.enable_matplotlib("inline")  # figures are shown and closed at the end of each cell
-    return shell
+    return GradingShell.instance(config=config)
+
+
+#: What ipykernel sets ``MPLBACKEND`` to.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"

@@ -1,10 +1,10 @@
 """Warm workers: imports paid once, each submission in a fresh forked process.
 
 ``WorkerPool`` (in the grading process) starts one helper process, the *zygote*, which
-imports everything notebooks use (IPython, matplotlib, ipywidgets, pandas, the course's
-``exercises`` package) and builds an IPython shell, then never runs student code itself.
-For each submission it forks a child: a copy-on-write clone of that warm interpreter that
-has seen no other student. The child confines itself (``grader.grade.sandbox``), runs the
+builds an IPython shell and imports what the assignment's notebooks import (matplotlib,
+ipywidgets, pandas, the course's ``exercises`` package…), then never runs student code
+itself. For each submission it forks a child: a copy-on-write clone of that warm
+interpreter that has seen no other student. The child confines itself (``grader.grade.sandbox``), runs the
 code cells one by one and reports each cell's outputs. Up to ``workers`` children run at
 once, one per core.
 
@@ -17,12 +17,13 @@ points that depend on it and no more.
 
 from __future__ import annotations
 
+import ast
 import base64
 import contextlib
 import gc
+import importlib
 import json
 import os
-import pkgutil
 import signal
 import socket
 import subprocess
@@ -30,6 +31,7 @@ import sys
 import time
 import traceback
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -37,26 +39,8 @@ from typing import Any
 
 from grader.grade.sandbox import Limits, apply_limits, confine, die_with_parent
 
-#: Modules the zygote imports once so that no submission pays for them.
-PRELOAD = (
-    "json",
-    "math",
-    "re",
-    "statistics",
-    "collections",
-    "datetime",
-    "pathlib",
-    "random",
-    "numpy",
-    "pandas",
-    "matplotlib.pyplot",
-    "ipywidgets",
-    "anywidget",
-    "bs4",
-    "exercises",
-)
-#: Packages whose every submodule is preloaded too (the course's own helpers).
-PRELOAD_PACKAGES = ("exercises",)
+#: Modules the zygote always imports, besides those the assignment's notebooks import.
+PRELOAD = ("json", "math", "re", "statistics", "collections", "datetime", "pathlib", "random")
 #: How long the zygote may take to import everything before we give up.
 START_TIMEOUT = 180.0
 #: How long an interrupted cell may take to stop before its process is killed.
@@ -105,8 +89,13 @@ class WorkerError(RuntimeError):
 class WorkerPool:
     """The grading process's handle on the zygote: submit jobs, receive results."""
 
-    def __init__(self, workers: int) -> None:
-        """Start the zygote; it warms up in the background until :meth:`configure`."""
+    def __init__(self, workers: int, preload: Iterable[str] = ()) -> None:
+        """Start the zygote; it imports ``preload`` in the background until :meth:`configure`.
+
+        ``preload`` is best what the assignment's own notebooks import
+        (:func:`imported_modules`): every child gets them for free, and no child carries
+        modules it will not use (each makes forking, and formatting a traceback, slower).
+        """
         ours, theirs = socket.socketpair()
         self._process = subprocess.Popen(
             [sys.executable, "-m", "grader.grade.workers", str(theirs.fileno())],
@@ -117,13 +106,12 @@ class WorkerPool:
         )
         theirs.close()
         self._conn = Connection(ours.detach())
-        self._conn.send(workers)
+        self._conn.send((workers, list(preload)))
         self._configured = False
         self._ready = False
         self._backlog: deque[Job] = deque()
         self._in_flight = 0
         self._max_in_flight = 4 * workers  # enough to keep every worker busy
-        self.failed_preloads: list[str] = []
 
     def configure(self, limits: Limits, read_only: list[Path]) -> None:
         """The limits of every child, and the folders it sees read-only; before any job."""
@@ -160,7 +148,7 @@ class WorkerPool:
             message = self._recv()
             if message[0] != "ready":
                 raise WorkerError(f"the grading workers failed to start: {message[1]}")
-            self._ready, self.failed_preloads = True, message[1]
+            self._ready = True
         while self._backlog and self._in_flight < self._max_in_flight:
             self._conn.send(("job", self._backlog.popleft()))
             self._in_flight += 1
@@ -196,27 +184,53 @@ class WorkerPool:
 # ---------------------------------------------------------------------------- zygote side
 
 
-def _warm() -> list[str]:
-    """Import what notebooks use and build the shell; return the modules that failed."""
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+def imported_modules(notebooks: Iterable[Path]) -> list[str]:
+    """The modules the code cells of ``notebooks`` import, as names to preload.
+
+    ``from package import name`` yields ``package`` and ``package.name``, in case ``name``
+    is a submodule. Magics and shell lines are skipped; a cell that does not parse, or a
+    notebook that cannot be read, adds nothing (the workers import it when it runs).
+    """
+    found: dict[str, None] = {}
+    for path in notebooks:
+        try:
+            cells = json.loads(Path(path).read_text("utf-8")).get("cells", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        for cell in cells:
+            if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+                continue
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            lines = [line for line in source.splitlines() if line.lstrip()[:1] not in ("%", "!")]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except (SyntaxError, ValueError):
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    found.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found[node.module] = None
+                    found.update(dict.fromkeys(f"{node.module}.{a.name}" for a in node.names))
+    return list(found)
+
+
+def _warm(preload: list[str]) -> None:
+    """Build the shell and import the modules every child will need."""
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"  # no thread pools to fork, one core per worker
     from grader.grade.kernel import new_shell
 
     shell = new_shell()
-    failed = [name for name in PRELOAD if not _import(name)]
-    for package in PRELOAD_PACKAGES:
-        if package in sys.modules:
-            path = getattr(sys.modules[package], "__path__", [])
-            for module in pkgutil.walk_packages(path, f"{package}."):
-                if not _import(module.name):
-                    failed.append(module.name)
+    for name in (*PRELOAD, *preload):
+        with contextlib.suppress(Exception):  # the child meets the same error, and shows it
+            importlib.import_module(name)
     _format_a_traceback(shell)
     # Everything alive now is shared by every child and never garbage: freezing it keeps
     # the children's collector from walking (and copying, page by page) the whole warm
     # heap. Measured on module 07: 0.46 s -> 0.30 s per submission.
     gc.freeze()
-    return failed
 
 
 def _format_a_traceback(shell: Any) -> None:
@@ -231,15 +245,6 @@ def _format_a_traceback(shell: Any) -> None:
         raise ValueError("warm-up")
     except ValueError:
         shell.InteractiveTB.structured_traceback(*sys.exc_info())
-
-
-def _import(name: str) -> bool:
-    """Import ``name``; a missing optional module only costs its import later."""
-    try:
-        __import__(name)
-    except Exception:
-        return False
-    return True
 
 
 @dataclass
@@ -515,12 +520,12 @@ def main(fd: int) -> None:
     die_with_parent()
     conn = Connection(fd)
     try:
-        workers = conn.recv()
-        failed = _warm()
+        workers, preload = conn.recv()
+        _warm(preload)
     except BaseException:
         conn.send(("error", traceback.format_exc(limit=3)))
         return
-    conn.send(("ready", failed))
+    conn.send(("ready", None))
     try:
         kind, payload = conn.recv()  # sent before any job, or "stop" if none will come
     except (EOFError, OSError):

@@ -41,3 +41,12 @@ def test_a_child_that_cannot_start_runs_nothing_and_says_why(pool, tmp_path):
     assert result.outputs == {}
     assert result.incidents and result.incidents[0].cell == -1
     assert "FileNotFoundError" in result.incidents[0].detail
+
+
+def test_a_figure_is_shown_inline_without_preloading_matplotlib(pool, tmp_path):
+    """As under ipykernel, the first pyplot import hooks the inline backend into the shell."""
+    cells = ["import matplotlib.pyplot as plt\nplt.plot([1, 3, 2]);", "len(plt.get_fignums())"]
+    result = _run(pool, Job("s/nb", str(tmp_path), cells))
+    shown = [o for o in result.outputs[0] if o["output_type"] == "display_data"]
+    assert len(shown) == 1 and "image/png" in shown[0]["data"]
+    assert result.outputs[1][0]["data"]["text/plain"] == "0"  # closed after its cell

@@ -1,0 +1,51 @@
+"""What the warm workers preload: the modules an assignment's notebooks import."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grader.grade.workers import imported_modules
+
+pytestmark = pytest.mark.unit
+
+
+def _notebook(path, *sources: str, cell_type: str = "code"):
+    cells = [{"cell_type": cell_type, "source": source, "metadata": {}} for source in sources]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}), "utf-8")
+    return path
+
+
+def test_imports_and_from_imports_in_order(tmp_path):
+    nb = _notebook(
+        tmp_path / "a.ipynb",
+        "import pandas as pd\nimport matplotlib.pyplot as plt",
+        ["from exercises import answers, Classification\n", "from . import local\n"],
+    )
+    assert imported_modules([nb]) == [
+        "pandas",
+        "matplotlib.pyplot",
+        "exercises",
+        "exercises.answers",
+        "exercises.Classification",
+    ]
+
+
+def test_magics_are_skipped_and_broken_cells_add_nothing(tmp_path):
+    nb = _notebook(
+        tmp_path / "a.ipynb",
+        "%matplotlib inline\n!pip list\nimport json",
+        "import math\nprint(",
+        "    def indented(:",
+    )
+    assert imported_modules([nb]) == ["json"]
+
+
+def test_markdown_and_unreadable_notebooks_add_nothing(tmp_path):
+    prose = _notebook(tmp_path / "a.ipynb", "import os", cell_type="markdown")
+    broken = tmp_path / "b.ipynb"
+    broken.write_bytes(b"\x00{not json")
+    empty_list = tmp_path / "c.ipynb"
+    empty_list.write_text("[]", "utf-8")
+    assert imported_modules([prose, broken, empty_list, tmp_path / "missing.ipynb"]) == []
