@@ -20,6 +20,7 @@ unpatched ``nbgrader autograde``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import types
 from collections.abc import Iterator
@@ -139,23 +140,25 @@ def _validate(instance: Any, schema: dict) -> None:
     """``jsonschema.validate`` without re-checking the (constant) schema at each call.
 
     Metadata already found valid is not validated again: most cells carry the same
-    nbgrader metadata in every student's copy.
+    nbgrader metadata in every student's copy. nbgrader loads its schema anew for each
+    notebook, so the schema is known by its content, not by identity.
     """
-    key = (id(schema), json.dumps(instance, sort_keys=True, default=str))
+    schema_key = hashlib.sha256(json.dumps(schema, sort_keys=True).encode()).hexdigest()
+    key = (schema_key, json.dumps(instance, sort_keys=True, default=str))
     if key in _VALID:
         return
-    cached = _VALIDATORS.get(id(schema))
-    if cached is None or cached[0] is not schema:
+    validator = _VALIDATORS.get(schema_key)
+    if validator is None:
         cls = jsonschema.validators.validator_for(schema)
         cls.check_schema(schema)
-        cached = _VALIDATORS[id(schema)] = (schema, cls(schema))
-    error = jsonschema.exceptions.best_match(cached[1].iter_errors(instance))
+        validator = _VALIDATORS[schema_key] = cls(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
     if error is not None:
         raise error
     _VALID.add(key)
 
 
-#: id(schema) → (schema, its validator); nbgrader loads its schema once per validator.
-_VALIDATORS: dict[int, tuple[dict, Any]] = {}
-#: (id(schema), metadata as JSON) already found valid.
-_VALID: set[tuple[int, str]] = set()
+#: A schema's digest → its validator.
+_VALIDATORS: dict[str, Any] = {}
+#: (schema digest, metadata as JSON) already found valid.
+_VALID: set[tuple[str, str]] = set()
