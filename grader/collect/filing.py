@@ -23,7 +23,7 @@ from nbgrader.utils import parse_utc
 
 from grader.collect.archive import Download, Member, open_download
 from grader.collect.identities import LmsIdentity, save_identities
-from grader.collect.moodle import BLIND_NAME, MOODLE_PREFIX, parse_moodle_path
+from grader.collect.moodle import BLIND_NAME, MOODLE_PREFIX, find_moodle_path
 from grader.collect.roster import LmsEntry, Roster, derive_student_id
 from grader.course import SCHOOL_TIMEZONE, Course, CourseError
 
@@ -195,20 +195,26 @@ def _drop_ambiguous(
 
 
 def _strip_wrapper(members: list[Member], assignment: str) -> list[Member]:
-    """Remove a folder that wraps the whole download ("rendus/amelie/…" → "amelie/…")."""
-    while members and all(len(member.parts) >= 3 for member in members):
+    """Remove a folder that wraps the whole download ("rendus/amelie/…" → "amelie/…").
+
+    The folders decide: a loose file beside the student folders ("rendus/consignes.txt")
+    does not keep the wrapper, it is reported as outside any student's folder.
+    """
+    while members:
         tops = {member.parts[0] for member in members}
-        top = next(iter(tops))
-        if len(tops) > 1 or MOODLE_PREFIX.match(top):
+        deep = [member for member in members if len(member.parts) >= 3]
+        if len(tops) > 1 or not deep or MOODLE_PREFIX.match(next(iter(tops))):
             break
-        if all(member.parts[1] == assignment for member in members):
+        if all(member.parts[1] == assignment for member in deep):
             break  # nbgrader's own layout: STUDENT/ASSIGNMENT/notebook
+        if any(len(m.parts) == 2 and m.parts[1].lower().endswith(".ipynb") for m in members):
+            break  # one student's folder, holding its notebook
         members = [replace(member, parts=member.parts[1:]) for member in members]
     return members
 
 
 def _item(member: Member, assignment: str) -> _Item | None:
-    moodle = parse_moodle_path(member.parts)
+    moodle = find_moodle_path(member.parts)
     if moodle is not None:
         entry = LmsEntry(moodle.name, moodle.lms_id, moodle=True)
         return _Item(entry, member, moodle.path, moodle.plugin)

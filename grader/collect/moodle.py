@@ -72,6 +72,15 @@ def parse_moodle_path(parts: tuple[str, ...]) -> MoodlePath | None:
     )
 
 
+def find_moodle_path(parts: tuple[str, ...]) -> MoodlePath | None:
+    """The Moodle entry in ``parts`` at any depth (a download may sit inside a folder)."""
+    for start in range(len(parts)):
+        found = parse_moodle_path(parts[start:])
+        if found is not None:
+            return found
+    return None
+
+
 class MoodleCollector(FileNameCollectorPlugin):
     """The same reading for nbgrader's own ``zip_collect`` (no map; ids derived from names).
 
@@ -84,11 +93,8 @@ class MoodleCollector(FileNameCollectorPlugin):
 
         if not submitted_file.lower().endswith(".ipynb"):
             return None
-        parts = PurePosixPath(submitted_file.replace("\\", "/")).parts
-        for start in range(len(parts)):
-            found = parse_moodle_path(parts[start:])
-            if found is not None:
-                entry = LmsEntry(found.name, found.lms_id, moodle=True)
-                student = derive_student_id(entry)
-                return {"student_id": student, "file_id": found.path} if student else None
-        return None
+        found = find_moodle_path(PurePosixPath(submitted_file.replace("\\", "/")).parts)
+        if found is None:
+            return None
+        student = derive_student_id(LmsEntry(found.name, found.lms_id, moodle=True))
+        return {"student_id": student, "file_id": found.path} if student else None

@@ -176,6 +176,30 @@ def test_plain_folders_in_a_wrapping_folder_keep_ids_and_timestamp_files(course,
     assert load_identities(course, "06-strategie") == {}  # nothing came from Moodle
 
 
+def test_a_loose_file_beside_the_student_folders_does_not_keep_the_wrapper(course, tmp_path):
+    download = tmp_path / "rendus.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        for student in ("amelie", "bastien", "chloe"):
+            data = (SAMPLES / "06-strategie" / student / "exercice.ipynb").read_bytes()
+            add(archive, f"rendus/{student}/exercice.ipynb", data)
+        add(archive, "rendus/consignes.txt", b"Rendre avant vendredi.")
+    report = collect(course, "06-strategie", download)
+    assert report.filed == ["amelie", "bastien", "chloe"]
+    assert [(line.source, line.outcome) for line in report.problems] == [
+        ("consignes.txt", "not filed")  # paths are reported inside the wrapper
+    ]
+
+
+def test_a_flat_moodle_download_inside_a_folder(course, tmp_path):
+    download = tmp_path / "devoir.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        for student in ("amelie", "bastien"):
+            data = (SAMPLES / "06-strategie" / student / "exercice.ipynb").read_bytes()
+            add(archive, "devoir/" + moodle_entry(student, "flat") + "exercice.ipynb", data)
+    report = collect(course, "06-strategie", download)
+    assert report.filed == ["amelie-rochat", "bastien-favre"] and report.problems == []
+
+
 def test_a_folder_of_submissions_is_read_in_place_and_never_changed(course):
     source = SAMPLES / "07-site-cafe"
     before = digest(source)
