@@ -93,32 +93,20 @@ def grade_with(
     """
     gc.freeze()  # what exists by now outlives the batch: spare it the collector meanwhile
     try:
-        return _grade_batch(pool, course, assignment, students, on_progress, limits)
+        with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
+            pool.configure(
+                limits or limits_of(course), [course.root.resolve(), Path(staging).resolve()]
+            )
+            released = sync_gradebook(course, assignment)
+            expected = _expected_notebooks(course, assignment)
+            checksums = {name: released_checksums(nb) for name, nb in released.items()}
+            with _gradebook(course) as gb, steps.batch_speedups(gb):
+                batch = _Batch(course, assignment, expected, checksums, Path(staging), pool, gb)
+                return batch.run(students, on_progress)
+    except WorkerError as error:  # what is graded is kept: run again to finish
+        raise CourseError(f"{error}; run `course grade {assignment}` again") from error
     finally:
         gc.unfreeze()
-
-
-def _grade_batch(
-    pool: WorkerPool,
-    course: Course,
-    assignment: str,
-    students: list[str],
-    on_progress: Callable[[StudentResult], None] | None,
-    limits: Limits | None,
-) -> list[StudentResult]:
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
-        pool.configure(
-            limits or limits_of(course), [course.root.resolve(), Path(staging).resolve()]
-        )
-        released = sync_gradebook(course, assignment)
-        expected = _expected_notebooks(course, assignment)
-        checksums = {name: released_checksums(nb) for name, nb in released.items()}
-        with _gradebook(course) as gb, steps.batch_speedups(gb):
-            batch = _Batch(course, assignment, expected, checksums, Path(staging), pool, gb)
-            try:
-                return batch.run(students, on_progress)
-            except WorkerError as error:  # what is graded is kept: run again to finish
-                raise CourseError(f"{error}; run `course grade {assignment}` again") from error
 
 
 def _gradebook(course: Course) -> Gradebook:

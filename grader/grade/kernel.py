@@ -23,6 +23,8 @@ from traitlets.config import Config
 
 #: What a cell may print before the rest is dropped (the student is told in the output).
 DEFAULT_OUTPUT_LIMIT = 1_000_000
+#: What ipykernel sets ``MPLBACKEND`` to.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
 class OutputSink:
@@ -188,7 +190,3 @@ def new_shell() -> GradingShell:
     config.InteractiveShell.colors = "NoColor"
     config.InteractiveShell.autocall = 0
     return GradingShell.instance(config=config)
-
-
-#: What ipykernel sets ``MPLBACKEND`` to.
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
