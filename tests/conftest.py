@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def course_copy(workdir: Path, *extra: str) -> Path:
+    """A copy of the course (config, source/, release/ and the ``extra`` folders) to work in.
+
+    Commands that write (build, demo) run there, so the test suite never changes the
+    checkout it tests.
+    """
+    from grader.course import Course
+    from grader.demo import scratch_course
+
+    root = scratch_course(Course.load(REPO), workdir).root
+    for folder in extra:
+        shutil.copytree(REPO / folder, root / folder)
+    return root
 
 
 def run_course(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
 from grader.build.release import stale
 from grader.course import Course
-from tests.conftest import REPO, run_course
+from tests.conftest import REPO, course_copy, run_course
 
 pytestmark = pytest.mark.integration
 
@@ -21,17 +20,8 @@ def test_committed_release_is_in_sync():
     assert "in sync" in result.stdout
 
 
-def _copy_course(tmp_path):
-    root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy2(REPO / "nbgrader_config.py", root)
-    for folder in ("source", "release"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
-
-
 def test_check_names_the_stale_assignment_and_changes_nothing(tmp_path):
-    root = _copy_course(tmp_path)
+    root = course_copy(tmp_path)
     source = root / "source" / "01-cluetrain" / "exercice.ipynb"
     nb = json.loads(source.read_text("utf-8"))
     nb["cells"][0]["source"] = "# Un autre titre"
