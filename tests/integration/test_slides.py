@@ -53,7 +53,7 @@ def fixture_soup(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
     shutil.copytree(FIXTURE_DIR, lesson_dir)
     nb = json.loads((lesson_dir / "lecon.ipynb").read_text("utf-8"))
     stray = next(c for c in nb["cells"] if "sortie parasite" in "".join(c["source"]))
-    stray["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["sortie parasite\n"]}]
+    stray["outputs"] = [{"name": "stdout", "output_type": "stream", "text": ["SORTIE_PARASITE\n"]}]
     (lesson_dir / "lecon.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     html = export_lesson(lesson_dir / "lecon.ipynb", tmp_path_factory.mktemp("fixture"))
     return BeautifulSoup(html.read_text(encoding="utf-8"), "lxml")
