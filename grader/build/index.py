@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from nbgrader.utils import is_grade, is_solution, is_task
 
 from grader.course import Course
 
@@ -54,7 +55,7 @@ def module_entries(course: Course) -> list[ModuleEntry]:
         folder = lesson.parent.name
         title, objectives = _lesson_summary(lesson)
         exercise = course.source_dir / folder / "exercice.ipynb"
-        exercise_title, auto, manual = _exercise_summary(exercise)
+        exercise_title, auto, manual = exercise_summary(exercise)
         entries.append(ModuleEntry(folder, title, objectives, exercise_title, auto, manual))
     return entries
 
@@ -67,7 +68,8 @@ def _lesson_summary(path: Path) -> tuple[str, list[str]]:
     return title, objectives
 
 
-def _exercise_summary(path: Path) -> tuple[str | None, float, float]:
+def exercise_summary(path: Path) -> tuple[str | None, float, float]:
+    """The exercise's title, and its points graded automatically and by hand, as nbgrader does."""
     if not path.is_file():
         return None, 0.0, 0.0
     nb = nbformat.read(path, as_version=4)
@@ -76,12 +78,14 @@ def _exercise_summary(path: Path) -> tuple[str | None, float, float]:
     )
     auto = manual = 0.0
     for cell in nb.cells:
-        grading = cell.metadata.get("nbgrader", {})
-        points = float(grading.get("points", 0) or 0)
-        if grading.get("task") or (grading.get("grade") and cell.cell_type == "markdown"):
-            manual += points
-        elif grading.get("grade"):
+        if not (is_grade(cell) or is_task(cell)):
+            continue
+        points = float(cell.metadata.nbgrader.get("points", 0) or 0)
+        # nbgrader's determine_grade scores only graded code cells that are not answers
+        if is_grade(cell) and not is_solution(cell) and cell.cell_type == "code":
             auto += points
+        else:
+            manual += points
     return title, auto, manual
 
 
