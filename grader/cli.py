@@ -36,6 +36,11 @@ def _progress(total: int, label: str) -> Iterator[Progress]:
         yield progress
 
 
+def _out(course: Course, given: Path | None, default: str) -> Path:
+    """Where a command writes: the ``--out`` given, else ``out/…`` in the course root."""
+    return given if given is not None else course.root / "out" / default
+
+
 def _advance(progress: Progress, item: str) -> None:
     task = progress.tasks[0].id
     progress.update(task, advance=1, item=item)
@@ -75,6 +80,8 @@ def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...])
     from grader.build.release import build, stale
 
     course = _course(ctx)
+    if check and assignments:
+        raise click.UsageError("--check compares every assignment: name none")
     names = list(assignments) or course.assignments()
     if check:
         with _progress(len(course.assignments()), "Checking release/") as progress:
@@ -94,12 +101,11 @@ def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...])
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out/slides"),
-    show_default=True,
-    help="Folder for the HTML slides.",
+    default=None,
+    help="Folder for the HTML slides (default: out/slides in the course).",
 )
 @click.pass_context
-def slides_command(ctx: click.Context, out: Path) -> None:
+def slides_command(ctx: click.Context, out: Path | None) -> None:
     """Turn every lesson into one self-contained reveal.js HTML file."""
     from grader.slides import export_all, find_lessons
 
@@ -107,7 +113,9 @@ def slides_command(ctx: click.Context, out: Path) -> None:
     lessons = find_lessons(course.modules_dir)
     with _progress(len(lessons), "Slides") as progress:
         written = export_all(
-            course.modules_dir, out, on_progress=lambda path: _advance(progress, path.parent.name)
+            course.modules_dir,
+            _out(course, out, "slides"),
+            on_progress=lambda path: _advance(progress, path.parent.name),
         )
     for path in written:
         console.print(f"  {path}")
@@ -177,7 +185,7 @@ def _print_results(results: list) -> None:
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="CSV file (default: out/grades-ASSIGNMENT.csv).",
+    help="CSV file (default: out/grades-ASSIGNMENT.csv in the course).",
 )
 @click.option(
     "--moodle",
@@ -211,10 +219,11 @@ def export_command(
     """Write the grades of an assignment as CSV (and for Moodle with --moodle)."""
     from grader.export import export_grades
 
+    course = _course(ctx)
     result = export_grades(
-        _course(ctx),
+        course,
         assignment,
-        out or Path("out") / f"grades-{assignment}.csv",
+        _out(course, out, f"grades-{assignment}.csv"),
         per_question=per_question,
         moodle_out=moodle_out,
         moodle_language=moodle_language,
@@ -247,9 +256,7 @@ def feedback_command(ctx: click.Context, assignment: str, zip_out: Path | None) 
     from grader.feedback import give_feedback
 
     course = _course(ctx)
-    result = give_feedback(
-        course, assignment, zip_out or Path("out") / f"feedback-{assignment}.zip"
-    )
+    result = give_feedback(course, assignment, _out(course, zip_out, f"feedback-{assignment}.zip"))
     console.print(f"Feedback for {len(result.folders)} student(s) in {course.feedback_dir}")
     if result.zip_path:
         console.print(f"Zip for Moodle ({len(result.zipped)} student(s)): {result.zip_path}")
@@ -308,7 +315,7 @@ def collect_command(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="HTML file (default: out/report-ASSIGNMENT.html).",
+    help="HTML file (default: out/report-ASSIGNMENT.html in the course).",
 )
 @click.pass_context
 def report_command(ctx: click.Context, assignment: str, out: Path | None) -> None:
@@ -316,7 +323,7 @@ def report_command(ctx: click.Context, assignment: str, out: Path | None) -> Non
     from grader.report import build_report
 
     course = _course(ctx)
-    result = build_report(course, assignment, out or Path("out") / f"report-{assignment}.html")
+    result = build_report(course, assignment, _out(course, out, f"report-{assignment}.html"))
     console.print(f"Report written to {result.path}")
     for question, why in result.flagged.items():
         console.print(f"[yellow]  {question}[/]: {why}")
@@ -337,17 +344,17 @@ def lab_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Folder for slides, grades and the scratch gradebook.",
+    default=None,
+    help="Folder for slides, grades and the scratch gradebook (default: out in the course).",
 )
 @click.pass_context
-def demo_command(ctx: click.Context, out: Path) -> None:
+def demo_command(ctx: click.Context, out: Path | None) -> None:
     """Build, make slides, and grade the sample submissions shipped in the repository."""
     from grader.demo import run_demo
 
     course = _course(ctx)
-    result = run_demo(course, out.resolve(), say=lambda text: console.print(f"[bold]{text}[/]"))
+    workdir = (out or course.root / "out").resolve()
+    result = run_demo(course, workdir, say=lambda text: console.print(f"[bold]{text}[/]"))
     for results in result.results.values():
         _print_results(results)
     console.print("\n[bold]Where things are[/]")

@@ -63,3 +63,16 @@ def test_index_links_every_module_to_its_lesson_and_exercise():
         assert len(entry.objectives) >= 3, entry.folder
         assert all(objective in text for objective in entry.objectives)
         assert entry.auto_points > 0 and entry.manual_points > 0, entry.folder
+
+
+def test_check_names_no_assignment(tmp_path):
+    result = run_course("build", "--check", "01-cluetrain")
+    assert result.returncode == 2 and "--check compares every assignment" in result.stderr
+
+
+def test_outputs_default_to_out_in_the_course_root_from_any_folder(tmp_path):
+    root = course_copy(tmp_path, "modules")
+    result = run_course("slides", cwd=root / "modules" / "01-cluetrain")
+    assert result.returncode == 0, result.stderr
+    assert (root / "out" / "slides" / "01-cluetrain.html").is_file()
+    assert not (root / "modules" / "01-cluetrain" / "out").exists()
