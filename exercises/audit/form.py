@@ -57,6 +57,22 @@ SIGNAL_LABELS = {
     "headings": "intertitres",
 }
 LIST_EVIDENCE = {"contact", "external_domains", "dates", "headings", "excerpt", "comment_items"}
+NUMBER_WORDS = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq"}
+
+
+def stored_criteria(value: Any) -> dict[str, dict[str, Any]]:
+    """Each grid criterion's entry in a stored audit answer; ``{}`` when missing or malformed."""
+    criteria = value.get("criteria") if isinstance(value, dict) else None
+    criteria = criteria if isinstance(criteria, dict) else {}
+    return {
+        cid: entry if isinstance(entry := criteria.get(cid), dict) else {} for cid in grid.BY_ID
+    }
+
+
+def _site_name(slug: Any) -> str | None:
+    """The corpus name of ``slug``; None for no site or one that is not in the corpus."""
+    known = {site.slug: site.name for site in corpus.sites()}
+    return known.get(slug) if isinstance(slug, str) else None
 
 
 def format_value(value: Any) -> str:
@@ -177,9 +193,7 @@ class AuditForm(Question):
         stored = value if isinstance(value, dict) else {}
         slugs = {site.slug for site in corpus.sites()}
         self.site.value = stored.get("site") if stored.get("site") in slugs else None
-        criteria = stored.get("criteria") if isinstance(stored.get("criteria"), dict) else {}
-        for cid in grid.BY_ID:
-            entry = criteria.get(cid) if isinstance(criteria.get(cid), dict) else {}
+        for cid, entry in stored_criteria(stored).items():
             score = entry.get("score")
             self.scores[cid].value = score if score in grid.SCORES else None
             text = entry.get("justification")
@@ -197,14 +211,19 @@ def audit_advice(value: Any) -> list[str]:
     """What is missing or malformed in an audit answer, in French; never whether it is right."""
     if not isinstance(value, dict) or not value.get("site"):
         return ["Choisissez d'abord le site à auditer."]
-    criteria = value.get("criteria") or {}
+    criteria = stored_criteria(value)
     remarks = []
     unscored = [
-        grid.BY_ID[cid].label for cid in grid.BY_ID if criteria.get(cid, {}).get("score") is None
+        grid.BY_ID[cid].label for cid, entry in criteria.items() if entry.get("score") is None
     ]
     if unscored:
         remarks.append(f"{len(unscored)} critère(s) sans note : {', '.join(unscored)}.")
-    texts = {cid: (criteria.get(cid, {}).get("justification") or "").strip() for cid in grid.BY_ID}
+    texts = {
+        cid: entry.get("justification").strip()
+        if isinstance(entry.get("justification"), str)
+        else ""
+        for cid, entry in criteria.items()
+    }
     short = [grid.BY_ID[cid].label for cid, text in texts.items() if len(text) < MIN_JUSTIFICATION]
     if short:
         remarks.append(
@@ -231,9 +250,8 @@ def audit_advice(value: Any) -> list[str]:
 
 def chart(value: Any, title: str | None = None) -> Figure:
     """A horizontal bar per criterion, coloured by family; n. a. and missing scores labelled."""
-    value = value if isinstance(value, dict) else {}
-    criteria = value.get("criteria") if isinstance(value.get("criteria"), dict) else {}
-    scores = [(criteria.get(criterion.id) or {}).get("score") for criterion in grid.CRITERIA]
+    criteria = stored_criteria(value)
+    scores = [criteria[criterion.id].get("score") for criterion in grid.CRITERIA]
     fig, ax = plt.subplots(figsize=(8, 6.5))
     # Margins that fit the grid's labels (test_chart_fits_its_figure checks it): what
     # tight_layout finds, without the layout pass it costs at every call.
@@ -256,8 +274,8 @@ def chart(value: Any, title: str | None = None) -> Figure:
     ax.set_xlim(0, 2.3)
     ax.set_xticks([0, 1, 2])
     ax.set_xlabel("note (0 = brochure, 2 = café)")
-    site = value.get("site")
-    ax.set_title(title or f"Audit de {corpus.site(site).name if site else 'un site (non choisi)'}")
+    name = _site_name(value.get("site")) if isinstance(value, dict) else None
+    ax.set_title(title or f"Audit : {name or 'aucun site choisi'}")
     ax.legend(
         handles=[Patch(color=colour, label=family) for family, colour in FAMILY_COLOURS.items()],
         loc="lower right",
@@ -281,6 +299,7 @@ class Recommandations(Question):
     )
 
     def __init__(self, question_id: str, count: int = 3, **kwargs: Any):
+        self.count = count
         self.fields: list[dict[str, widgets.Textarea]] = []
         boxes = []
         for number in range(1, count + 1):
@@ -315,11 +334,18 @@ class Recommandations(Question):
                 label for key, label in self.FIELDS if len(item[key].strip()) < MIN_JUSTIFICATION
             ]
             if empty:
-                remarks.append(f"Recommandation {number} : à compléter ({'; '.join(empty)}).")
+                fields = " ; ".join(f"« {label} »" for label in empty)
+                remarks.append(f"Recommandation {number} : à compléter ({fields}).")
         if not remarks:
-            remarks.append(
-                "Vos trois recommandations sont complètes ; elles seront lues par l'enseignant·e."
-            )
+            if self.count == 1:
+                remarks.append(
+                    "Votre recommandation est complète ; elle sera lue par l'enseignant·e."
+                )
+            else:
+                remarks.append(
+                    f"Vos {NUMBER_WORDS.get(self.count, self.count)} recommandations sont "
+                    "complètes ; elles seront lues par l'enseignant·e."
+                )
         return remarks
 
 
@@ -329,18 +355,17 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
     recos = answers.get(recommendations_id)
     if not isinstance(audit, dict):
         return HTML("<p><b>Aucun audit enregistré dans ce notebook.</b></p>")
-    site = audit.get("site")
-    criteria = audit.get("criteria") if isinstance(audit.get("criteria"), dict) else {}
+    criteria = stored_criteria(audit)
     rows = []
     for criterion in grid.CRITERIA:
-        entry = criteria.get(criterion.id) or {}
+        entry = criteria[criterion.id]
         score = entry.get("score")
-        shown = "n. a." if score == grid.NA else ("—" if score is None else str(score))
-        text = html.escape(str(entry.get("justification") or ""))[:MAX_FIELD]
+        shown = "n. a." if score == grid.NA else ("—" if score is None else html.escape(str(score)))
+        text = html.escape(str(entry.get("justification") or "")[:MAX_FIELD])
         rows.append(f"<tr><td>{criterion.label}</td><td>{shown}</td><td>{text}</td></tr>")
-    name = html.escape(corpus.site(site).name) if site in {s.slug for s in corpus.sites()} else "—"
+    name = html.escape(_site_name(audit.get("site")) or "—")
     parts = [
-        f"<h4>Audit de : {name}</h4>",
+        f"<h4>Site audité : {name}</h4>",
         "<table><tr><th>critère</th><th>note</th><th>justification</th></tr>",
         *rows,
         "</table>",
@@ -348,7 +373,7 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
     for number, item in enumerate(recos if isinstance(recos, list) else [], start=1):
         item = item if isinstance(item, dict) else {}
         fields = "".join(
-            f"<li><b>{label}</b> : {html.escape(str(item.get(key) or ''))[:MAX_FIELD]}</li>"
+            f"<li><b>{label}</b> : {html.escape(str(item.get(key) or '')[:MAX_FIELD])}</li>"
             for key, label in Recommandations.FIELDS
         )
         parts.append(f"<h4>Recommandation {number}</h4><ul>{fields}</ul>")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -99,12 +99,24 @@ def _tokens(node: LexborNode, name: str) -> list[str]:
     return _attr(node, name).lower().split()
 
 
-def _host(href: str) -> str | None:
-    """Lowercased host without one leading ``www.``; None when there is none."""
+def _split(href: str) -> SplitResult | None:
+    """The parts of ``href``; None when it is malformed (``http://[oops``), so it matches nothing."""
     try:
-        host = urlsplit(href.strip()).hostname
+        return urlsplit(href.strip())
     except ValueError:
         return None
+
+
+def _scheme(href: str) -> str:
+    """Lowercased scheme; empty when there is none or the address is malformed."""
+    parts = _split(href)
+    return parts.scheme.lower() if parts else ""
+
+
+def _host(href: str) -> str | None:
+    """Lowercased host without one leading ``www.``; None when there is none."""
+    parts = _split(href)
+    host = parts.hostname if parts else None
     if not host:
         return None
     return host.removeprefix("www.")
@@ -164,7 +176,7 @@ def _viewport(tree: LexborHTMLParser) -> bool:
 def _https(url: str | None) -> bool | None:
     if not url:
         return None
-    scheme = urlsplit(url.strip()).scheme.lower()
+    scheme = _scheme(url)
     return scheme == "https" if scheme in {"http", "https"} else None
 
 
@@ -225,7 +237,7 @@ def _external_domains(
 ) -> None:
     hosts = set()
     for href, _text in links:
-        if urlsplit(href).scheme.lower() not in {"http", "https"}:
+        if _scheme(href) not in {"http", "https"}:
             continue
         host = _host(href)
         if host and host != page_host:
@@ -253,9 +265,8 @@ def _social(links: list[tuple[str, str]], signals: dict, evidence: dict) -> None
 
 
 def _is_share_link(href: str) -> bool:
-    try:
-        parts = urlsplit(href)
-    except ValueError:
+    parts = _split(href)
+    if parts is None:
         return False
     if parts.scheme.lower() == "mailto":
         query = parse_qs(parts.query)
@@ -277,10 +288,10 @@ def _is_about_link(href: str, text: str) -> bool:
     label = _fold(text)
     if any(phrase in label for phrase in ABOUT_TEXTS):
         return True
-    try:
-        path = _fold(unquote(urlsplit(href).path))
-    except ValueError:
+    parts = _split(href)
+    if parts is None:
         return False
+    path = _fold(unquote(parts.path))
     return any(part in path for part in ABOUT_PATHS)
 
 

@@ -82,7 +82,13 @@ def test_form_round_trip_and_site_evidence() -> None:
     assert form.report is not None and form.report["signals"]["https"] is True
 
 
-def test_advice_names_what_is_missing_and_never_the_verdict() -> None:
+COMPLETE = [
+    "Votre audit est complet. Relisez chaque note à côté de ses indices : "
+    "la cohérence et vos justifications seront évaluées après le rendu."
+]
+
+
+def test_advice_names_what_is_missing() -> None:
     assert audit_advice(None) == ["Choisissez d'abord le site à auditer."]
     same = "Même texte partout, copié-collé sans réfléchir."
     value = {
@@ -96,7 +102,33 @@ def test_advice_names_what_is_missing_and_never_the_verdict() -> None:
     assert "trop courte" in remarks
     assert "plus de 2000 caractères" in remarks
     assert "même justification" in remarks
-    assert "cohérent" not in remarks  # consistency is graded, not revealed
+
+
+def test_advice_on_a_complete_audit_never_gives_the_verdict() -> None:
+    model = solution_answers("07-site-cafe")[AUDIT]
+    signals = corpus.audit_site(model["site"])["signals"]
+    fooled = {
+        "site": model["site"],
+        "criteria": {
+            cid: {"score": 0 if entry["score"] == 2 else 2, "justification": entry["justification"]}
+            for cid, entry in model["criteria"].items()
+        },
+    }
+    assert any(not check.ok for check in grid.consistency(fooled["criteria"], signals))
+    # consistency is graded, not revealed: a wrong audit hears what a right one hears
+    assert audit_advice(model) == audit_advice(fooled) == COMPLETE
+
+
+@pytest.mark.parametrize(
+    ("criteria", "unscored"),
+    [([1, 2], 17), ("cassé", 17), (None, 17), ({"voix": "2"}, 17),
+     ({"voix": {"score": 1, "justification": 42}}, 16)],
+)  # fmt: skip
+def test_advice_on_malformed_criteria_lists_them_as_missing(criteria, unscored) -> None:
+    assert len(grid.CRITERIA) == 17
+    remarks = audit_advice({"site": "cave-de-lavaux", "criteria": criteria})
+    assert remarks[0].startswith(f"{unscored} critère(s) sans note : ")
+    assert remarks[1].startswith("17 justification(s) absente(s) ou trop courte(s)")
 
 
 def test_chart_has_one_bar_row_per_criterion() -> None:
@@ -109,6 +141,14 @@ def test_chart_has_one_bar_row_per_criterion() -> None:
     assert len(bars) == sum(
         1 for entry in audit["criteria"].values() if entry["score"] in (0, 1, 2)
     )
+
+
+def test_chart_title_reads_as_french_and_any_site_is_accepted() -> None:
+    audit = solution_answers("07-site-cafe")[AUDIT]
+    name = corpus.site(audit["site"]).name
+    assert chart(audit).axes[0].get_title() == f"Audit : {name}"
+    for value in (None, {"site": "inconnu"}, {"site": ["cassé"]}, {"criteria": [1]}):
+        assert chart(value).axes[0].get_title() == "Audit : aucun site choisi"
 
 
 def test_chart_fits_its_figure() -> None:
@@ -131,6 +171,31 @@ def test_recap_escapes_what_the_student_typed() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "&lt;b&gt;gras&lt;/b&gt;" in html
     assert "Domaine" in html
+
+
+def test_recap_truncates_before_escaping_and_names_the_site() -> None:
+    answers.record(AUDIT, {"site": "cave-de-lavaux", "criteria": [1, 2]})
+    answers.record("07-site-cafe/recommandations", [{"quoi": "&" * 3000}])
+    html = recapitulatif(AUDIT, "07-site-cafe/recommandations").data
+    assert "<h4>Site audité : Domaine Chappuis-Bron</h4>" in html
+    assert f"<b>Ce qu'il faut changer</b> : {'&amp;' * 2000}</li>" in html
+    answers.record(AUDIT, {"site": "inconnu", "criteria": {"voix": "cassé"}})
+    html = recapitulatif(AUDIT, "07-site-cafe/recommandations").data
+    assert "<h4>Site audité : —</h4>" in html
+
+
+def test_recommendations_advice_reads_as_french() -> None:
+    reco = Recommandations("07-site-cafe/recommandations", count=2)
+    text = "Une phrase assez longue pour compter."
+    reco.apply([{"quoi": text, "pourquoi": "", "mesure": ""}])
+    assert reco.advice(reco.collect())[0] == (
+        "Recommandation 1 : à compléter (« Pourquoi (le café, un critère de la grille, une liste "
+        "de contrôle) » ; « Comment saurez-vous que cela a marché ? »)."
+    )
+    reco.apply([{"quoi": text, "pourquoi": text, "mesure": text}] * 2)
+    assert reco.advice(reco.collect()) == [
+        "Vos deux recommandations sont complètes ; elles seront lues par l'enseignant·e."
+    ]
 
 
 def test_recommendations_round_trip() -> None:

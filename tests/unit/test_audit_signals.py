@@ -101,3 +101,20 @@ def test_invisible_text_is_not_counted() -> None:
     )["signals"]
     assert signals["word_count"] == 3
     assert signals["first_person_per_100_words"] == 0.0
+
+
+def test_malformed_addresses_match_nothing_and_never_crash() -> None:
+    html = (
+        "<html><head><link rel='canonical' href='https://[canon'></head><body>"
+        "<a href='http://[oops'>à propos</a><a href='https://[::1/partager'>x</a>"
+        "<a href='https://www.facebook.com/sharer/?u=[x'>partager</a>"
+        "<a href='https://exemple.ch/'>ailleurs</a></body></html>"
+    )
+    report = audit_html(html, url="http://[x")
+    signals = report["signals"]
+    assert signals["https"] is None
+    assert signals["external_domains"] == 2
+    assert report["evidence"]["external_domains"] == ["exemple.ch", "facebook.com"]
+    assert signals["share_links"] == 1
+    assert signals["about_page"] is True  # by its text; the broken address is not read
+    assert audit_html(html, url="https://[x")["signals"]["https"] is None
