@@ -21,6 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.lines import Line2D
 
 
 def _total(values: Any) -> float:
@@ -29,20 +30,17 @@ def _total(values: Any) -> float:
     return float(finite.sum()) if finite.size else 0.0
 
 
-def _numbers(values: Any) -> np.ndarray:
-    """Values as floats; dates (numpy or pandas) become matplotlib's day numbers."""
-    array = np.asarray(values)
-    if array.dtype.kind in "Mm" or array.dtype == object:
-        try:
-            from matplotlib.dates import date2num
+def _line_points(line: Line2D) -> np.ndarray:
+    """The line's ``(x, y)`` points as matplotlib draws them, one row per point.
 
-            return np.asarray(date2num(array), dtype=float)
-        except (TypeError, ValueError):
-            return np.full(array.shape, np.nan)
+    Matplotlib's own unit conversion is used, so numbers stored as objects stay numbers,
+    dates become day numbers and text categories their positions 0, 1, 2… (as for bars).
+    Data that matplotlib cannot convert give no points.
+    """
     try:
-        return array.astype(float)
+        return np.asarray(line.get_xydata(), dtype=float).reshape(-1, 2)
     except (TypeError, ValueError):
-        return np.full(array.shape, np.nan)
+        return np.empty((0, 2))
 
 
 def _finite_points(x: np.ndarray, y: np.ndarray) -> int:
@@ -82,9 +80,10 @@ def _series(ax: Axes) -> list[dict[str, Any]]:
     for line in ax.lines:
         if line.get_transform() != ax.transData:
             continue  # axhline, axvline and other lines drawn in axes coordinates
-        x, y = _numbers(line.get_xdata()), _numbers(line.get_ydata())
-        if x.size == 0:
+        points = _line_points(line)
+        if not len(points):
             continue
+        x, y = points[:, 0], points[:, 1]
         series.append(
             {
                 "kind": "line",
@@ -144,8 +143,10 @@ def describe(fig: Figure) -> dict[str, Any]:
     is ``{"kind", "label", "n", "x_total", "y_total"}``: ``kind`` is ``bar``, ``barh``,
     ``line``, ``scatter`` or ``segments``; ``n`` counts the bars or points actually drawn
     (NaN values are not); for bars ``x_total`` sums the bar centres and ``y_total`` the
-    heights (the widths for ``barh``); dates count as matplotlib day numbers. Raises
-    TypeError if ``fig`` is not a figure.
+    heights (the widths for ``barh``). Values are read in data coordinates, as matplotlib
+    draws them: dates count as matplotlib day numbers (pandas' own time-series plots draw
+    pandas period numbers) and text categories as their positions 0, 1, 2…, for lines as
+    for bars. Raises TypeError if ``fig`` is not a figure.
     """
     if not isinstance(fig, Figure | SubFigure):
         raise TypeError(f"expected a matplotlib Figure, got {type(fig).__name__}")
@@ -203,6 +204,7 @@ def check_figure(
     many = len(drawn) > 1
     for number, axes in enumerate(drawn, start=1):
         where = f"Dans le graphique n° {number}, l" if many else "L"
+        graph = f"Le graphique n° {number}" if many else "Le graphique"
         if need_labels and not axes["xlabel"]:
             messages.append(
                 f"{where}'axe horizontal n'a pas de titre : dites ce qu'il montre, avec "
@@ -214,7 +216,7 @@ def check_figure(
                 "l'unité (`ax.set_ylabel(...)`)."
             )
         if need_title and not axes["title"] and not summary["suptitle"]:
-            messages.append(f"{where}e graphique n'a pas de titre (`ax.set_title(...)`).")
+            messages.append(f"{graph} n'a pas de titre (`ax.set_title(...)`).")
         if (
             need_legend
             and len(axes["series"]) > 1
@@ -222,7 +224,7 @@ def check_figure(
             and not summary["legends"]
         ):
             messages.append(
-                f"{where}e graphique montre plusieurs séries sans légende : on ne sait pas "
+                f"{graph} montre plusieurs séries sans légende : on ne sait pas "
                 "laquelle est laquelle (`label=...` puis `ax.legend()`)."
             )
     if series is not None:

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.dates import date2num  # noqa: E402
 
 from exercises.metrics import BRAND, check_figure, describe, generate, write_csv  # noqa: E402
 from exercises.metrics.dataset import (  # noqa: E402
@@ -267,6 +268,49 @@ def test_several_axes_are_checked_one_by_one(figure):
     right.plot([1, 2], [2, 1])
     messages = check_figure(fig, series=2)
     assert len(messages) == 2 and all("graphique n° 2" in m for m in messages)
+
+
+def test_title_and_legend_messages_read_as_french(figure):
+    fig, ax = figure
+    ax.plot([1, 2], [1, 2])
+    ax.plot([1, 2], [2, 1])
+    assert check_figure(fig, need_labels=False, need_title=True, need_legend=True) == [
+        "Le graphique n'a pas de titre (`ax.set_title(...)`).",
+        "Le graphique montre plusieurs séries sans légende : on ne sait pas laquelle est "
+        "laquelle (`label=...` puis `ax.legend()`).",
+    ]
+    fig.clf()
+    left, right = fig.subplots(1, 2)
+    left.plot([1, 2], [1, 2])
+    left.set_title("gauche")
+    right.plot([1, 2], [2, 1])
+    right.plot([1, 2], [3, 1])
+    assert check_figure(fig, need_labels=False, need_title=True, need_legend=True) == [
+        "Le graphique n° 2 n'a pas de titre (`ax.set_title(...)`).",
+        "Le graphique n° 2 montre plusieurs séries sans légende : on ne sait pas laquelle est "
+        "laquelle (`label=...` puis `ax.legend()`).",
+    ]
+
+
+def test_lines_are_read_as_matplotlib_draws_them(figure):
+    fig, ax = figure
+    ax.plot(np.array([1, 2, 3], dtype=object), np.array([4, None, 6], dtype=object))
+    ax.plot(["lundi", "mardi", "mercredi"], [1, 2, 3])  # categories sit at 0, 1, 2
+    ax.plot([], [])  # nothing drawn: not a series
+    days = pd.date_range("2024-01-01", periods=2)
+    fig2, ax2 = plt.subplots()
+    ax2.plot(days, [1, 1])
+    ax2.plot(np.array([day.to_pydatetime() for day in days], dtype=object), [2, 2])
+    rows = [(s["n"], s["x_total"], s["y_total"]) for s in describe(fig)["axes"][0]["series"]]
+    assert rows == [(2, 6.0, 10.0), (3, 3.0, 6.0)]
+    expected_x = float(date2num(days).sum())
+    rows = [(s["n"], s["x_total"]) for s in describe(fig2)["axes"][0]["series"]]
+    assert rows == [(2, expected_x), (2, expected_x)]
+
+    fig.clf()
+    bars = fig.subplots()
+    bars.bar(["lundi", "mardi", "mercredi"], [1, 2, 3])
+    assert describe(fig)["axes"][0]["series"][0]["x_total"] == 3.0  # as for the line
 
 
 def test_not_a_figure():
