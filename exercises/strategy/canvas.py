@@ -182,21 +182,24 @@ class Canevas(Question):
 
 def plan_advice(value: Any) -> list[str]:
     """The automatic checks as French feedback, with the automatic points they give."""
-    findings = checks.check(value)
-    points = checks.auto_points(value)
+    findings, points = checks.assess(value)
     total, out_of = sum(points.values()), sum(checks.POINTS.values())
-    remarks = [
-        f"{'À compléter' if f.kind == 'missing' else 'À revoir'} : {f.message}" for f in findings
-    ]
+    # A missing section's message already says "à compléter"; a warning is to reconsider.
+    remarks = [f.message if f.kind == "missing" else f"À revoir : {f.message}" for f in findings]
     if not findings:
         remarks.append(
             "Aucune remarque automatique : le plan est complet et cohérent dans sa forme."
         )
     remarks.append(
-        f"Points automatiques si vous rendiez maintenant : {total:g} / {out_of:g}. "
+        f"Points automatiques si vous rendiez maintenant : {_decimal(total)} / {_decimal(out_of)}. "
         "La qualité de la stratégie (barème sur 20) sera évaluée par l'enseignant·e."
     )
     return remarks
+
+
+def _decimal(number: float) -> str:
+    """A number as French writes it: ``9,5``."""
+    return f"{round(number, 2):g}".replace(".", ",")
 
 
 def show_plan(value: Any) -> None:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from exercises.strategy.plan import (
+    GROUPS,
     ROWS,
     SECTIONS,
+    TEXTS,
     audience_ids,
     filled,
     normalise,
@@ -97,7 +99,10 @@ def check(value: Any) -> list[Finding]:
 def _completeness(plan: dict) -> list[Finding]:
     return [
         Finding(
-            f"incomplet:{section}", section, f"« {SECTIONS[section]} » est à compléter.", "missing"
+            f"incomplet:{section}",
+            section,
+            f"La rubrique « {SECTIONS[section]} » est à compléter.",
+            "missing",
         )
         for section in SECTIONS
         if not _section_complete(plan, section)
@@ -298,11 +303,8 @@ def _dates(plan: dict) -> list[Finding]:
 
 
 def _all_texts(plan: dict) -> list[tuple[str, str]]:
-    texts = [
-        (section, plan[section])
-        for section in ("probleme", "questions_sceptiques", "strategie", "risques")
-    ]
-    for section in ("maturite", "ressources", "test"):
+    texts = [(section, plan[section]) for section in TEXTS]
+    for section in GROUPS:
         texts += [
             (section, str(value)) for value in plan[section].values() if isinstance(value, str)
         ]
@@ -320,10 +322,7 @@ PROSE = {
 
 
 def _prose(plan: dict) -> list[tuple[str, str, str]]:
-    found = [
-        (section, "", plan[section])
-        for section in ("probleme", "questions_sceptiques", "strategie", "risques")
-    ]
+    found = [(section, "", plan[section]) for section in TEXTS]
     for section, fields in PROSE.items():
         rows = plan[section] if isinstance(plan[section], list) else [plan[section]]
         found += [(section, field, row[field]) for row in rows for field in fields]
@@ -356,10 +355,19 @@ def _sizes(plan: dict) -> list[Finding]:
 
 
 # -- points -----------------------------------------------------------------------------
-def auto_points(value: Any) -> dict[str, float]:
-    """Points per automatic criterion (out of :data:`POINTS`), from the findings."""
+def assess(value: Any) -> tuple[list[Finding], dict[str, float]]:
+    """The findings on a plan and the automatic points they give, checking it once."""
     plan = normalise(value)
     findings = check(plan)
+    return findings, _points(plan, findings)
+
+
+def auto_points(value: Any) -> dict[str, float]:
+    """Points per automatic criterion (out of :data:`POINTS`), from the findings."""
+    return assess(value)[1]
+
+
+def _points(plan: dict, findings: list[Finding]) -> dict[str, float]:
     codes = [finding.code for finding in findings]
     repeated = "texte-repete" in codes
     complete = sum(1 for section in SECTIONS if _section_complete(plan, section))

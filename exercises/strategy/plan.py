@@ -99,7 +99,8 @@ def normalise(value: Any) -> dict[str, Any]:
     for level in ("actuelle", "visee"):
         stored = (source.get("maturite") or {}) if isinstance(source.get("maturite"), dict) else {}
         raw = stored.get(level)
-        plan["maturite"][level] = raw if isinstance(raw, int) and 1 <= raw <= 5 else None
+        is_level = isinstance(raw, int) and not isinstance(raw, bool) and 1 <= raw <= 5
+        plan["maturite"][level] = raw if is_level else None
     for section, count in ROWS.items():
         rows = source.get(section) if isinstance(source.get(section), list) else []
         for index in range(count):

@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from exercises.strategy import Canevas, auto_points, chart, check, export, to_html, to_markdown
+from exercises.strategy import (
+    Canevas,
+    auto_points,
+    chart,
+    check,
+    export,
+    plan_advice,
+    to_html,
+    to_markdown,
+)
+from exercises.strategy import checks as checks_module
 from exercises.strategy.checks import POINTS, is_vanity, names_platform
 from exercises.strategy.plan import SECTIONS, empty_plan, normalise, parse_date
 from tests.fixtures.make_submissions import solution_answers
@@ -124,6 +134,53 @@ def test_any_stored_value_is_read_without_crashing(stored) -> None:
     assert sum(auto_points(stored).values()) == 0
     assert "<h1>Stratégie médias sociaux</h1>" in to_html(stored)
     assert len(chart(stored).axes) == 2
+
+
+def test_a_boolean_is_not_a_maturity_level() -> None:
+    plan = normalise({"maturite": {"actuelle": True, "visee": 3}})
+    assert plan["maturite"] == {"actuelle": None, "visee": 3, "indices": ""}
+
+
+def test_advice_reads_as_french_and_checks_once(plan, monkeypatch) -> None:
+    calls = []
+
+    def counted(value):
+        calls.append(value)
+        return check(value)
+
+    monkeypatch.setattr(checks_module, "check", counted)
+    plan["maturite"]["actuelle"], plan["maturite"]["visee"] = 1, 5  # -0.5: too big a jump
+    remarks = plan_advice(plan)
+    assert len(calls) == 1
+    assert remarks == [
+        "À revoir : Passer du niveau 1 au niveau 5, c'est sauter plus de deux marches : "
+        "est-ce réaliste ?",
+        "Points automatiques si vous rendiez maintenant : 9,5 / 10. La qualité de la "
+        "stratégie (barème sur 20) sera évaluée par l'enseignant·e.",
+    ]
+    plan["publics"] = [{"nom": "", "besoin": ""}] * 3
+    remarks = plan_advice(plan)
+    assert "La rubrique « Publics » est à compléter." in remarks
+    assert not any("À compléter" in remark for remark in remarks)
+
+
+def test_every_text_of_the_plan_is_checked_for_size() -> None:
+    """The size check reads every field the plan has (its sections come from plan.py)."""
+    plan = empty_plan()
+    for section, value in plan.items():
+        if section == "redige_le":
+            continue
+        fields = value if isinstance(value, list) else [value]
+        for row in fields:
+            if isinstance(row, str):
+                plan[section] = "x" * 6000
+            else:
+                for key in row:
+                    row[key] = "x" * 6000
+    plan["maturite"]["actuelle"] = plan["maturite"]["visee"] = None
+    (long,) = [finding for finding in check(plan) if finding.code == "trop-long"]
+    for title in SECTIONS.values():
+        assert title in long.message
 
 
 def test_export_is_the_plan_and_escapes_html(plan, tmp_path: Path) -> None:
