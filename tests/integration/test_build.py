@@ -37,13 +37,34 @@ def test_check_names_the_stale_assignment_and_changes_nothing(tmp_path):
     assert stale(Course.load(root)) == []
 
 
-def test_release_holds_no_solution_hidden_test_mark_scheme_or_answer_key():
-    text = (REPO / "release" / "01-cluetrain" / "exercice.ipynb").read_text("utf-8")
-    released = json.loads(text)
-    assert "course" not in released["metadata"] and "jupytext" not in released["metadata"]
-    for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "cle_a", "Barème"):
+@pytest.mark.parametrize(
+    "released", sorted((REPO / "release").glob("*/exercice.ipynb")), ids=lambda p: p.parent.name
+)
+def test_release_holds_no_solution_hidden_test_mark_scheme_or_answer_key(released):
+    text = released.read_text("utf-8")
+    metadata = json.loads(text)["metadata"]
+    assert "course" not in metadata and "jupytext" not in metadata  # no stored answers
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "Barème"):
         assert marker not in text
-    assert "raise NotImplementedError()" in text
+    source = json.loads((REPO / "source" / released.parent.name / "exercice.ipynb").read_text())
+    for line in _hidden_test_lines(source):
+        assert line not in text, line
+
+
+def _hidden_test_lines(nb: dict) -> set[str]:
+    """The distinctive lines of the source's hidden tests."""
+    lines, hidden = set(), False
+    for cell in nb["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+                hidden = "BEGIN" in line
+            elif hidden and len(line.strip()) > 25:
+                lines.add(line.strip())
+    return lines
+
+
+def test_release_count_matches_source():
+    assert len(list((REPO / "release").glob("*/exercice.ipynb"))) == 8
 
 
 def test_index_links_every_module_to_its_lesson_and_exercise():
