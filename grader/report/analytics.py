@@ -9,6 +9,10 @@ For each question (graded cell), over the students who have a score for it:
 * **upper-lower index** — the difficulty among the 27 % of students with the best rest score
   minus the difficulty among the 27 % with the lowest (Kelley's groups, at least one each).
 
+A rest score is only known once every other question is scored: the two discrimination
+measures use the students who also have a score for each other question (a question nobody
+has a score for yet counts for no one). A pending hand grade is never taken as 0 points.
+
 A question everyone fails or everyone passes tells the instructor nothing about who learnt
 what, and often means a broken test or a giveaway; a negative discrimination means stronger
 students do worse on it, often a wrong answer key. Both are flagged.
@@ -35,23 +39,26 @@ def item_statistics(scores: pd.DataFrame, max_scores: dict[str, float]) -> pd.Da
     """One row per question: n, max, mean, difficulty, item_rest_r, upper_lower, warning.
 
     ``scores`` has one row per student and one column per question; NaN is a score not given
-    yet (a hand-graded question waiting for the instructor), left out of every measure.
+    yet (a hand-graded question waiting for the instructor), left out of every measure:
+    ``n``, ``mean`` and ``difficulty`` use the students with a score for the question, the
+    discrimination measures those who also have every other (partly) scored question's.
     """
-    filled = scores.fillna(0.0)
+    scored = scores.loc[:, scores.notna().any()]  # not graded for anyone: no rest to spoil
     rows = []
     for item in scores.columns:
         answered = scores[item].dropna()
         maximum = float(max_scores.get(item, 0.0)) or float("nan")
-        rest = (filled.sum(axis=1) - filled[item]).loc[answered.index]
         share = answered / maximum
+        others = scored.drop(columns=item, errors="ignore").loc[answered.index]
+        rest = others.dropna().sum(axis=1)  # students with a gap in the rest are left out
         row = {
             "question": item,
             "n": len(answered),
             "max": maximum,
             "mean": answered.mean() if len(answered) else math.nan,
             "difficulty": share.mean() if len(answered) else math.nan,
-            "item_rest_r": _correlation(answered, rest),
-            "upper_lower": upper_lower(share, rest),
+            "item_rest_r": _correlation(answered.loc[rest.index], rest),
+            "upper_lower": upper_lower(share.loc[rest.index], rest),
         }
         row["warning"] = warning(row)
         rows.append(row)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -38,6 +39,7 @@ HAND = {
 }
 # auto points (see test_grading.py) + hand points
 EXPECTED = {"amelie": 10.0, "bastien": 1.0, "chloe": 7.0, "dimitri": 0.0, "florian": 7.0}
+QUESTIONS = ("partie-a-test", "partie-b1-test", "partie-b2-test", "partie-c")
 SECRETS = ("cle_a", "desordre", "fil_cache", "BEGIN HIDDEN", "Barème")
 
 
@@ -216,12 +218,17 @@ def test_report_has_the_four_plots_and_every_question(trip):
     work, _, runs = trip
     html = (work / "report.html").read_text("utf-8")
     assert html.count('src="data:image/png;base64,') == 4
-    for question in ("partie-a-test", "partie-b1-test", "partie-b2-test", "partie-c"):
+    for question in QUESTIONS:
         assert f"<code>{question}</code>" in html
     for heading in ("Score distribution", "Difficulty per question", "Submission time versus"):
         assert heading in html
-    assert "Questions that may be broken" in html
-    assert "Report written to" in runs["report"].stdout
+    # every sample question separates stronger from weaker students: none is flagged
+    assert "None: every question separates students" in html
+    assert 'class="flags"' not in html and 'class="flagged"' not in html
+    out = runs["report"].stdout
+    assert "Report written to" in out and not any(q in out for q in QUESTIONS)
+    # gaelle's essay waits for a hand grade: 6 of the 7 students are scored on partie-c
+    assert re.search(r"<code>partie-c</code></td>\s*<td>4\.0</td>\s*<td>6</td>", html)
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,19 @@ def test_pending_scores_are_left_out_not_counted_as_zero():
     stats = item_statistics(partly, MAXIMA)
     assert stats.loc["q6", "n"] == 6
     assert stats.loc["q6", "difficulty"] == pytest.approx(11 / 24)
+    # s0 and s1 have no rest score for q1 yet: its discrimination uses the six others
+    # (q5, scored for nobody, counts for no one rather than leaving nobody)
+    complete = partly.drop(index=["s0", "s1"])
+    rest = complete[["q2", "q3", "q4", "q6"]].sum(axis=1)
+    expected = np.corrcoef(complete["q1"], rest)[0, 1]
+    assert stats.loc["q1", "item_rest_r"] == pytest.approx(expected)
+    as_zero = partly.fillna(0)
+    as_zero_r = np.corrcoef(as_zero["q1"], as_zero.sum(axis=1) - as_zero["q1"])[0, 1]
+    assert expected != pytest.approx(as_zero_r, abs=0.01)  # what counting them as 0 gives
+    # groups of round(6 × 0.27) = 2: best rests s3, s4 (q1 = 0, 1), lowest s7, s5 (0, 0)
+    assert stats.loc["q1", "upper_lower"] == pytest.approx(0.5)
+    assert stats.loc["q1", "warning"] == ""  # as zeros, s0 and s1 would make it look negative
+    assert stats.loc["q1", "n"] == 8 and stats.loc["q1", "difficulty"] == pytest.approx(4 / 8)
 
 
 def test_too_few_students_give_no_discrimination():
