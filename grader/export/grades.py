@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -19,27 +20,18 @@ def grade_table(course: Course, assignment: str, per_question: bool = False) -> 
     penalty, never below zero.
     """
     with course.gradebook() as gb:
-        try:
-            found = gb.find_assignment(assignment)
-        except MissingEntry as error:
-            raise CourseError(
-                f"{assignment} is not in the gradebook: run `course grade` first"
-            ) from error
+        found = find_graded_assignment(gb, assignment)
         several = len(found.notebooks) > 1
         rows = []
         for submission in sorted(found.submissions, key=lambda s: s.student.id):
-            raw = float(submission.score)
-            penalty = float(submission.late_submission_penalty or 0)
             row = {
                 "student_id": submission.student.id,
                 "timestamp": submission.timestamp.isoformat() if submission.timestamp else "",
-                "raw_score": round(raw, 2),
-                "late_penalty": penalty,
-                "score": round(max(0.0, raw - penalty), 2),
+                "raw_score": round(float(submission.score), 2),
+                "late_penalty": late_penalty(submission),
+                "score": round(final_score(submission), 2),
                 "max_score": float(submission.max_score),
-                "needs_manual_grade": any(
-                    awaits_hand_grade(grade) for nb in submission.notebooks for grade in nb.grades
-                ),
+                "needs_manual_grade": awaiting_hand_grade(submission),
             }
             if per_question:
                 row.update(_per_question(submission, several))
@@ -50,12 +42,7 @@ def grade_table(course: Course, assignment: str, per_question: bool = False) -> 
 def question_max_scores(course: Course, assignment: str) -> dict[str, float]:
     """Column name (as in the per-question table) → the points that question is worth."""
     with course.gradebook() as gb:
-        try:
-            found = gb.find_assignment(assignment)
-        except MissingEntry as error:
-            raise CourseError(
-                f"{assignment} is not in the gradebook: run `course grade` first"
-            ) from error
+        found = find_graded_assignment(gb, assignment)
         several = len(found.notebooks) > 1
         maxima = {}
         for notebook in found.notebooks:
@@ -67,6 +54,44 @@ def question_max_scores(course: Course, assignment: str) -> dict[str, float]:
         return maxima
 
 
+def find_graded_assignment(gb, assignment: str):
+    """The gradebook's record of ``assignment``; a CourseError when it was never graded."""
+    try:
+        return gb.find_assignment(assignment)
+    except MissingEntry as error:
+        raise CourseError(
+            f"{assignment} is not in the gradebook: run `course grade` first"
+        ) from error
+
+
+def late_penalty(submission) -> float:
+    """The points nbgrader's late-submission plugin took off (0 when on time)."""
+    return float(submission.late_submission_penalty or 0)
+
+
+def final_score(submission) -> float:
+    """What the student gets: the raw score minus the late penalty, never below zero."""
+    return after_penalty(float(submission.score), late_penalty(submission))
+
+
+def after_penalty(raw: float, penalty: float) -> float:
+    """The raw score minus the late penalty, never below zero (as nbgrader's own export)."""
+    return max(0.0, raw - penalty)
+
+
+def awaiting_hand_grade(submission) -> bool:
+    """Whether any graded cell of the submission still waits for a manual score."""
+    return any(
+        awaits_hand_grade(grade) for notebook in submission.notebooks for grade in notebook.grades
+    )
+
+
+def source_order(notebook) -> Callable[[str], int]:
+    """Sort key: a cell name's position in the notebook; unknown names go last (stably)."""
+    order = {cell.name: i for i, cell in enumerate(notebook.source_cells)}
+    return lambda name: order.get(name, len(order))
+
+
 def _column(notebook: str, grade_id: str, several: bool) -> str:
     return f"{notebook}:{grade_id}" if several else grade_id
 
@@ -74,8 +99,8 @@ def _column(notebook: str, grade_id: str, several: bool) -> str:
 def _per_question(submission, several: bool) -> dict[str, float | None]:
     scores = {}
     for notebook in submission.notebooks:
-        order = [cell.name for cell in notebook.notebook.source_cells]
-        for grade in sorted(notebook.grades, key=lambda g: order.index(g.name)):
+        position = source_order(notebook.notebook)
+        for grade in sorted(notebook.grades, key=lambda g: position(g.name)):
             column = _column(notebook.name, grade.name, several)
             scores[column] = (
                 None

@@ -19,11 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-from nbgrader.api import MissingEntry
 
 from grader.collect.identities import LmsIdentity, load_identities
 from grader.course import Course, CourseError
-from grader.export.grades import awaits_hand_grade
+from grader.export.grades import awaiting_hand_grade, final_score, find_graded_assignment
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -172,18 +171,11 @@ def _row(
 def grade_records(course: Course, assignment: str) -> list[GradeRecord]:
     """Final score (late penalty deducted) and the grader's comments of each submission."""
     with course.gradebook() as gb:
-        try:
-            found = gb.find_assignment(assignment)
-        except MissingEntry as error:
-            raise CourseError(
-                f"{assignment} is not in the gradebook: run `course grade` first"
-            ) from error
+        found = find_graded_assignment(gb, assignment)
         return [_record(submission) for submission in found.submissions]
 
 
 def _record(submission) -> GradeRecord:
-    raw = float(submission.score)
-    penalty = float(submission.late_submission_penalty or 0)
     comments = tuple(
         (comment.name, text)
         for notebook in submission.notebooks
@@ -192,13 +184,9 @@ def _record(submission) -> GradeRecord:
     )
     return GradeRecord(
         student_id=submission.student.id,
-        score=max(0.0, raw - penalty),
+        score=final_score(submission),
         max_score=float(submission.max_score),
-        complete=not any(
-            awaits_hand_grade(grade)
-            for notebook in submission.notebooks
-            for grade in notebook.grades
-        ),
+        complete=not awaiting_hand_grade(submission),
         comments=comments,
     )
 

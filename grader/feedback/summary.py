@@ -8,17 +8,18 @@ its exception's name and message, which the test's author wrote for the student.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import nbformat
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from nbgrader.api import MissingEntry
 
 from grader.course import SCHOOL_TIMEZONE, Course
-from grader.export.grades import awaits_hand_grade
+from grader.export.grades import after_penalty, awaits_hand_grade, late_penalty, source_order
+from grader.grade.submissions import failed_tests_of, failure_message
 
 SUMMARY_FILE = "resultats.html"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -74,7 +75,7 @@ class Summary:
 
     @property
     def score(self) -> float:
-        return max(0.0, self.raw_score - self.late_penalty)
+        return after_penalty(self.raw_score, self.late_penalty)
 
     @property
     def pending(self) -> bool:
@@ -103,23 +104,24 @@ def gather(course: Course, assignment: str, student: str) -> Summary:
             submission = None
         if submission is not None:
             _fill(summary, submission, failures)
-    summary.remarks = _remarks(folder, {q.grade_id for q in summary.questions if q.failure})
+    shown = {failure_message(q.grade_id, q.failure) for q in summary.questions if q.failure}
+    summary.remarks = _remarks(folder, shown)
     return summary
 
 
-def _fill(summary: Summary, submission, failures: dict[str, str]) -> None:
+def _fill(summary: Summary, submission, failures: dict[tuple[str, str], str]) -> None:
     person = submission.student
     full = " ".join(part for part in (person.first_name, person.last_name) if part)
     summary.name = full or summary.student
     summary.graded = True
     summary.raw_score = float(submission.score)
-    summary.late_penalty = float(submission.late_submission_penalty or 0)
+    summary.late_penalty = late_penalty(submission)
     summary.max_score = float(submission.max_score)
     summary.handed_in = submission.timestamp
     for notebook in submission.notebooks:
         comments = {c.name: _comment_text(c) for c in notebook.comments if _comment_text(c)}
-        order = {cell.name: i for i, cell in enumerate(notebook.notebook.source_cells)}
-        for grade in sorted(notebook.grades, key=lambda g: order.get(g.name, len(order))):
+        position = source_order(notebook.notebook)
+        for grade in sorted(notebook.grades, key=lambda g: position(g.name)):
             pending = awaits_hand_grade(grade)
             summary.questions.append(
                 Question(
@@ -127,13 +129,11 @@ def _fill(summary: Summary, submission, failures: dict[str, str]) -> None:
                     score=None if pending or grade.score is None else float(grade.score),
                     max_score=float(grade.max_score),
                     pending=pending,
-                    failure=failures.get(grade.name),
+                    failure=failures.get((notebook.name, grade.name)),
                     comment=comments.pop(grade.name, None),
                 )
             )
-        summary.comments.extend(
-            sorted(comments.items(), key=lambda kv: order.get(kv[0], len(order)))
-        )
+        summary.comments.extend(sorted(comments.items(), key=lambda kv: position(kv[0])))
 
 
 def _comment_text(comment) -> str:
@@ -144,20 +144,20 @@ def _comment_text(comment) -> str:
     return AUTO_COMMENTS.get(auto, auto)
 
 
-def failed_tests(folder: Path) -> dict[str, str]:
-    """Grade id → "Exception: message" for each test cell that raised, in every notebook."""
+def failed_tests(folder: Path) -> dict[tuple[str, str], str]:
+    """(notebook name, grade id) → "Exception: message" of each test cell that raised.
+
+    Grade ids are unique within a notebook only, hence the notebook's name (the file's stem,
+    as the gradebook names it) in the key. An unreadable notebook has no failures to show.
+    """
     failures = {}
     for path in sorted(folder.glob("*.ipynb")):
         try:
-            cells = json.loads(path.read_text("utf-8")).get("cells", [])
-        except (OSError, ValueError, AttributeError):
+            nb = nbformat.read(path, as_version=4)
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
             continue
-        for cell in cells:
-            grading = cell.get("metadata", {}).get("nbgrader", {})
-            errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            if grading.get("grade") and errors:
-                name, value = errors[0].get("ename", "Erreur"), errors[0].get("evalue", "")
-                failures[grading.get("grade_id", "")] = f"{name}: {value}".strip().rstrip(":")
+        for grade_id, message in failed_tests_of(nb).items():
+            failures[path.stem, grade_id] = message
     return failures
 
 
@@ -168,7 +168,7 @@ def _remarks(folder: Path, shown: set[str]) -> list[str]:
         if path.name == "timestamp.txt":
             continue
         for line in path.read_text("utf-8", errors="replace").splitlines():
-            if line.strip() and not any(line.startswith(f"{gid} :") for gid in shown):
+            if line.strip() and line.strip() not in shown:
                 lines.append(line.strip())
     return lines
 

@@ -36,6 +36,8 @@ from grader.grade.sandbox import Limits
 from grader.grade.submissions import (
     ReferenceCell,
     drop_duplicate_ids,
+    failed_tests_of,
+    failure_message,
     find_submitted_notebook,
     inspect_notebook,
     released_checksums,
@@ -397,7 +399,7 @@ class _Batch:
         nb = self.record(nb, res)
         path = self.course.autograded_dir / result.student / self.assignment / f"{name}.ipynb"
         _write_notebook(nb, path)
-        result.messages.extend(_failed_tests(nb))
+        result.messages.extend(failure_message(g, f) for g, f in failed_tests_of(nb).items())
 
     def _conclude(self, submission: _Submission) -> None:
         """Write the student's rows in the gradebook (nbgrader's code does) and notebooks."""
@@ -469,25 +471,6 @@ def _limit_messages(name: str, nb: nbformat.NotebookNode) -> list[str]:
                 what = "a affiché trop de texte : la suite de sa sortie a été coupée"
             if what:
                 messages.append(f"{name}.ipynb, {_cell_name(cell, index)} : la cellule {what}.")
-    return messages
-
-
-def _failed_tests(nb: nbformat.NotebookNode) -> list[str]:
-    """One message per autograded test that raised, with the error the student can see.
-
-    Only the exception's name and message are shown: the code of hidden tests never is.
-    """
-    messages = []
-    for cell in nb.cells:
-        grading = cell.metadata.get("nbgrader", {})
-        if not (grading.get("grade") and cell.cell_type == "code"):
-            continue
-        errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
-        if errors:
-            detail = f"{errors[0].get('ename', 'Erreur')}: {errors[0].get('evalue', '')}"
-            messages.append(
-                f"{grading.get('grade_id')} : test échoué ({detail.strip().rstrip(':')})."
-            )
     return messages
 
 

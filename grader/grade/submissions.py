@@ -189,3 +189,28 @@ def drop_duplicate_ids(nb: dict) -> list[str]:
                 duplicated.append(grade_id)
         seen.add(grade_id)
     return duplicated[::-1]
+
+
+def failed_tests_of(nb: dict) -> dict[str, str]:
+    """Grade id → "Exception: message" for each graded code cell of ``nb`` that raised.
+
+    ``nb`` is an nbformat notebook or the plain dict of one. Only the first error's name and
+    message count, which the test's author wrote for the student: the code of hidden tests
+    is never shown.
+    """
+    failures = {}
+    for cell in nb.get("cells", []):
+        grading = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if not (grading.get("grade") and cell.get("cell_type") == "code"):
+            continue
+        errors = [out for out in cell.get("outputs", []) if out.get("output_type") == "error"]
+        if errors:
+            name, value = errors[0].get("ename", "Erreur"), errors[0].get("evalue", "")
+            failures[grading.get("grade_id", "")] = f"{name}: {value}".strip().rstrip(":")
+    return failures
+
+
+def failure_message(grade_id: str, failure: str) -> str:
+    """The line the student reads about a failed test (feedback pages leave it out of the
+    remarks, since their table already shows the failure)."""
+    return f"{grade_id} : test échoué ({failure})."

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import csv
+import warnings
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
+from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
 
 from grader.collect.identities import LmsIdentity
 from grader.course import CourseError
-from grader.export.moodle import GradeRecord, build_worksheet, write_worksheet
+from grader.export.grades import grade_table
+from grader.export.moodle import GradeRecord, build_worksheet, grade_records, write_worksheet
+from tests.lms import course_copy
 
 pytestmark = pytest.mark.unit
 
@@ -76,3 +82,81 @@ def test_nobody_from_moodle_gives_an_empty_sheet_with_its_columns():
     sheet = build_worksheet(RECORDS, {}, "fr", None, NOW)
     assert sheet.table.empty and "Identifiant" in sheet.table.columns
     assert sheet.without_lms_id == ["amelie", "bastien", "zoe"]
+
+
+# -- from a real gradebook ---------------------------------------------------------------------
+ESSAY = "02-essai"
+#: (auto score, hand score or None if not graded yet, late penalty, manual comment)
+GRADED = {
+    "amelie": (4.0, 3.0, 0.0, "  Analyse précise.  "),
+    "bastien": (4.0, 2.0, 2.5, "   "),  # late; a blank comment is no comment
+    "chloe": (1.0, None, 3.0, None),  # late and waiting for a hand grade: never below 0
+}
+
+
+@pytest.fixture
+def gradebook_course(tmp_path):
+    """A course whose gradebook holds three graded submissions of a two-question essay."""
+    course = course_copy(tmp_path / "course", "01-cluetrain")
+    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as gb:
+        # nbgrader's add_submission trips SQLAlchemy 2's autoflush warnings; harmless here
+        warnings.simplefilter("ignore", SAWarning)
+        gb.add_assignment(ESSAY, duedate="2026-11-20 17:00:00 UTC")
+        gb.add_notebook("exercice", ESSAY)
+        gb.add_source_cell("q-auto", "exercice", ESSAY, cell_type="code")
+        gb.add_source_cell("q-essai", "exercice", ESSAY, cell_type="markdown")
+        # a graded cell the source no longer has: sorted last rather than failing
+        gb.add_grade_cell("q-ancienne", "exercice", ESSAY, max_score=1, cell_type="code")
+        gb.add_grade_cell("q-essai", "exercice", ESSAY, max_score=4, cell_type="markdown")
+        gb.add_grade_cell("q-auto", "exercice", ESSAY, max_score=4, cell_type="code")
+        gb.add_solution_cell("q-essai", "exercice", ESSAY)
+        for student, (auto, hand, penalty, comment) in GRADED.items():
+            gb.add_student(student)
+            gb.add_submission(ESSAY, student, timestamp="2026-11-20 18:00:00 UTC")
+            for cell, score in (("q-auto", auto), ("q-ancienne", 0.0)):  # as autograde does
+                grade = gb.find_grade(cell, "exercice", ESSAY, student)
+                grade.auto_score, grade.needs_manual_grade = score, False
+            essay = gb.find_grade("q-essai", "exercice", ESSAY, student)
+            essay.needs_manual_grade = True  # as autograde leaves it; formgrader clears it
+            essay.manual_score = hand
+            note = gb.find_comment("q-essai", "exercice", ESSAY, student)
+            note.manual_comment, note.auto_comment = comment, "No response."
+            gb.find_submission_notebook(
+                "exercice", ESSAY, student
+            ).late_submission_penalty = penalty
+        gb.db.commit()
+    return course
+
+
+def test_records_deduct_the_late_penalty_and_keep_only_the_graders_comments(gradebook_course):
+    records = {r.student_id: r for r in grade_records(gradebook_course, ESSAY)}
+    assert records["amelie"] == GradeRecord(
+        "amelie", 7.0, 9.0, True, (("q-essai", "Analyse précise."),)
+    )
+    assert records["bastien"] == GradeRecord("bastien", 3.5, 9.0, True)  # 6 - 2.5, no comment
+    assert records["chloe"] == GradeRecord("chloe", 0.0, 9.0, False)  # 1 - 3, essay pending
+    identities = {**IDENTITIES, "chloe": LmsIdentity("chloe", "1003", "Chloé Dubois")}
+    sheet = build_worksheet(list(records.values()), identities, "fr", None, NOW)
+    grades = dict(zip(sheet.table["Identifiant"], sheet.table["Note"], strict=True))
+    assert grades == {"Participant1001": "7.00", "Participant1002": "3.50", "Participant1003": ""}
+    assert sheet.pending == ["chloe"]
+
+
+def test_grade_table_agrees_with_the_worksheet_and_orders_unknown_cells_last(gradebook_course):
+    table = grade_table(gradebook_course, ESSAY, per_question=True).set_index("student_id")
+    assert list(table.columns[-3:]) == ["q-auto", "q-essai", "q-ancienne"]
+    assert table["score"].to_dict() == {"amelie": 7.0, "bastien": 3.5, "chloe": 0.0}
+    assert table["late_penalty"].to_dict() == {"amelie": 0.0, "bastien": 2.5, "chloe": 3.0}
+    assert table["needs_manual_grade"].to_dict() == {
+        "amelie": False,
+        "bastien": False,
+        "chloe": True,
+    }
+    assert pd.isna(table.loc["chloe", "q-essai"])
+
+
+def test_an_assignment_never_graded_is_a_course_error(gradebook_course):
+    with pytest.raises(CourseError, match="run `course grade` first"):
+        grade_records(gradebook_course, "03-absent")
+    with pytest.raises(CourseError, match="run `course grade` first"):
+        grade_table(gradebook_course, "03-absent")

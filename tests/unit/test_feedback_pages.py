@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
+from types import SimpleNamespace
 
+import nbformat
 import pytest
 
 from grader.collect.moodle import moodle_folder, parse_moodle_path
 from grader.feedback.summary import (
     Question,
     Summary,
+    _fill,
     _remarks,
     failed_tests,
     french_date,
     points,
     render,
 )
+from grader.grade.submissions import failed_tests_of, failure_message
 
 pytestmark = pytest.mark.unit
 
@@ -73,31 +76,101 @@ def test_points_are_written_the_french_way():
     assert french_date(datetime(2026, 7, 1, 10, 5)) == "1 juillet 2026 à 12:05"  # summer time
 
 
-def _cell(grade_id: str, grade: bool, error: str | None) -> dict:
-    outputs = [{"output_type": "error", "ename": error, "evalue": "raté", "traceback": []}]
-    return {
-        "cell_type": "code",
-        "metadata": {"nbgrader": {"grade": grade, "grade_id": grade_id}},
-        "outputs": outputs if error else [],
-        "source": "",
-    }
+def _cell(grade_id: str, grade: bool, error: str | None, evalue: str = "raté") -> dict:
+    if error is None:
+        outputs = []
+    else:
+        outputs = [nbformat.v4.new_output("error", ename=error, evalue=evalue, traceback=[])]
+    return nbformat.v4.new_code_cell(
+        "",
+        metadata={"nbgrader": {"grade": grade, "grade_id": grade_id}},
+        outputs=outputs,
+    )
+
+
+def _write(path, *cells) -> None:
+    nbformat.write(nbformat.v4.new_notebook(cells=list(cells)), path)
 
 
 def test_failed_tests_come_from_graded_cells_only_and_remarks_skip_them(tmp_path):
-    nb = {
-        "cells": [
-            _cell("t1", True, "AssertionError"),
-            _cell("code", False, "NameError"),
-            _cell("t2", True, None),
-        ]
-    }
-    (tmp_path / "exercice.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    assert failed_tests(tmp_path) == {"t1": "AssertionError: raté"}
+    _write(
+        tmp_path / "exercice.ipynb",
+        _cell("t1", True, "AssertionError"),
+        _cell("code", False, "NameError"),
+        _cell("t2", True, None),
+    )
+    assert failed_tests(tmp_path) == {("exercice", "t1"): "AssertionError: raté"}
     (tmp_path / "messages-correction.txt").write_text(
         "t1 : test échoué (AssertionError: raté).\nAutre remarque.\n", encoding="utf-8"
     )
     (tmp_path / "timestamp.txt").write_text("2026-11-20 18:00:00 UTC", encoding="utf-8")
-    assert _remarks(tmp_path, {"t1"}) == ["Autre remarque."]
+    shown = {failure_message("t1", "AssertionError: raté")}
+    assert _remarks(tmp_path, shown) == ["Autre remarque."]
+
+
+def test_failed_tests_are_per_notebook_and_skip_unreadable_ones(tmp_path):
+    # the same grade id in two notebooks: only the second one's test failed
+    _write(tmp_path / "partie1.ipynb", _cell("test", True, None))
+    _write(tmp_path / "partie2.ipynb", _cell("test", True, "ValueError", "trop grand"))
+    (tmp_path / "coupe.ipynb").write_text('{"cells": [', encoding="utf-8")
+    assert failed_tests(tmp_path) == {("partie2", "test"): "ValueError: trop grand"}
+
+
+def test_failed_tests_of_reads_plain_dicts_and_notebook_nodes_alike():
+    raised = {"output_type": "error", "evalue": "", "traceback": []}  # no ename
+    cells = [
+        _cell("t1", True, "AssertionError", ""),
+        {
+            "cell_type": "code",
+            "metadata": {"nbgrader": {"grade": True, "grade_id": "t2"}},
+            "outputs": [raised],
+            "source": "",
+        },
+        {
+            "cell_type": "markdown",
+            "metadata": {"nbgrader": {"grade": True, "grade_id": "m"}},
+            "source": "",
+        },
+    ]
+    plain = {"cells": [dict(cell) for cell in cells]}
+    node = nbformat.from_dict(plain)
+    expected = {"t1": "AssertionError", "t2": "Erreur"}
+    assert failed_tests_of(plain) == expected
+    assert failed_tests_of(node) == expected
+
+
+def _fake_notebook(name: str, grade_ids: list[str], sources: list[str]) -> SimpleNamespace:
+    grades = [
+        SimpleNamespace(
+            name=gid, score=1.0, max_score=1.0, needs_manual_grade=False, manual_score=None
+        )
+        for gid in grade_ids
+    ]
+    return SimpleNamespace(
+        name=name,
+        grades=grades,
+        comments=[],
+        notebook=SimpleNamespace(source_cells=[SimpleNamespace(name=s) for s in sources]),
+    )
+
+
+def test_page_shows_each_failure_in_its_own_notebook_and_keeps_unknown_cells():
+    submission = SimpleNamespace(
+        student=SimpleNamespace(first_name="Amélie", last_name="Rochat"),
+        score=3.0,
+        late_submission_penalty=None,
+        max_score=3.0,
+        timestamp=None,
+        notebooks=[
+            _fake_notebook("partie1", ["test"], ["test"]),
+            # "vieux" has no source cell any more: it goes last instead of failing
+            _fake_notebook("partie2", ["vieux", "test"], ["test"]),
+        ],
+    )
+    summary = Summary(student="amelie", name="amelie", assignment="02")
+    _fill(summary, submission, {("partie2", "test"): "ValueError: trop grand"})
+    shown = [(q.grade_id, q.failure) for q in summary.questions]
+    assert shown == [("test", None), ("test", "ValueError: trop grand"), ("vieux", None)]
 
 
 def test_feedback_folders_are_names_moodle_reads_back():
