@@ -12,7 +12,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grader.collect import collect, load_identities
-from grader.collect.moodle import MoodleCollector, parse_moodle_path
+from grader.collect.moodle import MoodleCollector, find_moodle_path, parse_moodle_path
 from grader.collect.roster import LmsEntry, Roster, derive_student_id
 from grader.course import CourseError
 from tests.lms import (
@@ -277,11 +277,20 @@ def test_every_bad_case_is_reported_and_nothing_is_dropped_silently(course, tmp_
         assert phrase in said, (phrase, said)
     assert "gaelle | not filed: no notebook in this submission (archive.zip/plus.zip: a zip" in said
     assert set(people) - {"gaelle", "hugo"} == set(report.filed)
-    # every file of the zip is accounted for: filed, or named on a line of the report
+    # every file of the zip is accounted for: filed for its student, or named in the report
+    by_lms_id = {lms_id: student for student, (_name, lms_id) in PEOPLE.items()}
     with zipfile.ZipFile(download) as archive:
         for name in archive.namelist():
             leaf = name.rsplit("/", 1)[-1]
-            assert leaf == "exercice.ipynb" or leaf in said or name in said, name
+            if leaf != "exercice.ipynb":
+                assert leaf in said or name in said, name
+                continue
+            entry = find_moodle_path(tuple(name.split("/")))
+            student = by_lms_id.get(entry.lms_id)
+            if student is None:
+                assert f"{entry.name} ({entry.lms_id}) | not filed" in said, name
+            else:
+                assert (course.submitted_dir / student / "01-cluetrain" / leaf).is_file(), name
 
 
 def test_a_corrupt_zip_is_one_clear_error_and_nothing_is_filed(course, tmp_path):
