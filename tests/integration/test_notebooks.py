@@ -86,8 +86,10 @@ def test_text_twin_matches_notebook(path):
     assert twin.exists(), f"{twin} missing: run jupytext --sync {path}"
     from_text = jupytext.read(twin)
     from_ipynb = nbformat.read(path, as_version=4)
-    assert [c.source for c in from_text.cells] == [c.source for c in from_ipynb.cells]
-    assert [c.metadata for c in from_text.cells] == [c.metadata for c in from_ipynb.cells]
+    def cells(nb):
+        return [(c.cell_type, c.source, c.metadata) for c in nb.cells]
+
+    assert cells(from_text) == cells(from_ipynb)
 
 
 @pytest.mark.parametrize(
