@@ -52,7 +52,8 @@ def _wait_ready(page) -> None:
 
 
 def test_first_slide_renders_offline(slides_html: Path, offline_page, tmp_path: Path) -> None:
-    image_module = pytest.importorskip("PIL.Image")
+    from PIL import Image as image_module  # in the test extra
+
     page, blocked, errors = offline_page
     page.goto(slides_html.as_uri())
     _wait_ready(page)
