@@ -86,6 +86,7 @@ def test_text_twin_matches_notebook(path):
     assert twin.exists(), f"{twin} missing: run jupytext --sync {path}"
     from_text = jupytext.read(twin)
     from_ipynb = nbformat.read(path, as_version=4)
+
     def cells(nb):
         return [(c.cell_type, c.source, c.metadata) for c in nb.cells]
 
