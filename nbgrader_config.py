@@ -10,7 +10,15 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 # The jupytext text twins (*.md) of the exercise notebooks are for review, not for students.
 # *.md: jupytext twins; strategie.*: what the module-06 export cell writes when run in place
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md", "strategie.*", "donnees"]  # donnees: CSV files the module-08 notebook writes
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*.md",
+    "strategie.*",
+    "donnees",  # the CSV files the module-08 notebook writes
+]
 
 # Student-facing stubs are in French.
 c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
