@@ -130,9 +130,20 @@ def slides_command(ctx: click.Context, out: Path | None) -> None:
     default=None,
     help="Submissions graded at once (default: one per CPU core).",
 )
+@click.option(
+    "--unsafe-no-sandbox",
+    "unsafe",
+    is_flag=True,
+    help="Where the kernel refuses the sandbox, grade anyway, unconfined (every "
+    "submission is flagged). Only for code you trust.",
+)
 @click.pass_context
 def grade_command(
-    ctx: click.Context, assignment: str, students: tuple[str, ...], workers: int | None
+    ctx: click.Context,
+    assignment: str,
+    students: tuple[str, ...],
+    workers: int | None,
+    unsafe: bool,
 ) -> None:
     """Autograde every submission (or the named students) into the gradebook."""
     from grader.grade import grade
@@ -147,6 +158,7 @@ def grade_command(
             students or None,
             on_progress=lambda result: _advance(progress, result.student),
             workers=workers,
+            unsafe=unsafe,
         )
     _print_results(results)
     console.print(f"Gradebook: {safe_db_url(course.db_url)}")

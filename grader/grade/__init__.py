@@ -29,6 +29,7 @@ def grade(
     on_progress: Callable[[StudentResult], None] | None = None,
     workers: int | None = None,
     limits: Limits | None = None,
+    unsafe: bool = False,
 ) -> list[StudentResult]:
     """Autograde each student's submission (default: all of them); one result per student."""
     course.require_assignment(assignment)
@@ -44,7 +45,7 @@ def grade(
     with WorkerPool(workers or os.cpu_count() or 1, imported_modules(notebooks)) as pool:
         from grader.grade.autograde import grade_with
 
-        return grade_with(pool, course, assignment, chosen, on_progress, limits)
+        return grade_with(pool, course, assignment, chosen, on_progress, limits, unsafe)
 
 
 def __getattr__(name: str) -> Any:

@@ -32,7 +32,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from grader.build.release import sync_gradebook
 from grader.course import Course, CourseError
 from grader.grade import steps
-from grader.grade.sandbox import Limits
+from grader.grade.sandbox import Limits, visible_paths
 from grader.grade.submissions import (
     ReferenceCell,
     drop_duplicate_ids,
@@ -87,8 +87,12 @@ def grade_with(
     students: list[str],
     on_progress: Callable[[StudentResult], None] | None = None,
     limits: Limits | None = None,
+    unsafe: bool = False,
 ) -> list[StudentResult]:
     """Autograde each student's submission with ``pool``; one result per student, in order.
+
+    Student code runs in the sandbox of ``grader.grade.sandbox``; where the kernel refuses
+    it, nothing is graded unless ``unsafe`` (then every submission is flagged).
 
     Called by :func:`grader.grade.grade`, which starts the pool before this module (and
     nbgrader) is imported, so that the workers warm up meanwhile.
@@ -96,8 +100,10 @@ def grade_with(
     gc.freeze()  # what exists by now outlives the batch: spare it the collector meanwhile
     try:
         with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
+            new_root = Path(staging) / "sandbox-root"
+            new_root.mkdir()
             pool.configure(
-                limits or limits_of(course), [course.root.resolve(), Path(staging).resolve()]
+                limits or limits_of(course), visible_paths(course.root), new_root, unsafe
             )
             released = sync_gradebook(course, assignment)
             expected = _expected_notebooks(course, assignment)
@@ -280,9 +286,11 @@ class _Batch:
             shutil.rmtree(workdir)
         shutil.copytree(graded, workdir)
         for name, nb in submission.notebooks.items():
-            _write_notebook(nb, workdir / f"{name}.ipynb")
+            _write_notebook(_without_tests(nb), workdir / f"{name}.ipynb")
             cells = [c.source if c.cell_type == "code" else None for c in nb.cells]
-            self.pool.submit(Job(f"{student}/{name}", str(workdir), cells, _GRADING_ENV))
+            trusted = {i for i, cell in enumerate(nb.cells) if _instructors(cell)}
+            job = Job(f"{student}/{name}", str(workdir), cells, _GRADING_ENV, trusted)
+            self.pool.submit(job)
             submission.waiting.add(name)
 
     def _copy_files(self, origin: Path, graded: Path) -> None:
@@ -394,6 +402,9 @@ class _Batch:
             result.flags.append(f"{name}.ipynb: {len(unrun)} code cells not executed ({reasons})")
         if job.unconfined:
             result.flags.append(f"not sandboxed ({job.unconfined})")
+        if job.alerts:
+            shown = "; ".join(dict.fromkeys(job.alerts))
+            result.flags.append(f"{name}.ipynb: student code reached into the grader: {shown}")
         result.messages.extend(_limit_messages(name, nb))  # before nbgrader trims outputs
         res = steps.resources(self.db_url, self.assignment, result.student, name)
         nb = self.record(nb, res)
@@ -430,6 +441,27 @@ class _Batch:
         folder.mkdir(parents=True, exist_ok=True)
         text = "\n".join(result.messages) or "Aucune remarque sur la correction automatique."
         (folder / MESSAGES_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def _instructors(cell: nbformat.NotebookNode) -> bool:
+    """A cell whose code is the instructor's, not the student's: a test or a locked cell."""
+    meta = cell.metadata.get("nbgrader", {})
+    return cell.cell_type == "code" and not meta.get("solution") and (
+        bool(meta.get("grade")) or bool(meta.get("locked"))
+    )
+
+
+def _without_tests(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The copy student code may read (the answer store reads its metadata): no tests.
+
+    The sanitized notebook holds the hidden tests that nbgrader put back; the working copy
+    has the instructor's cells emptied, so reading the file reveals nothing.
+    """
+    copy = nbformat.from_dict(nb)
+    for cell in copy.cells:
+        if _instructors(cell):
+            cell.source = ""
+    return copy
 
 
 def _write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:

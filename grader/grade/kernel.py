@@ -12,10 +12,12 @@ number (partial credit), so nbgrader's own ``determine_grade`` gives identical s
 from __future__ import annotations
 
 import io
+import linecache
 import os
 import sys
 from typing import Any
 
+from IPython.core.compilerop import CachingCompiler
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
@@ -149,11 +151,34 @@ class _DisplayPublisher(DisplayPublisher):
         self.shell.sink.clear(wait)
 
 
+class _NamedCompiler(CachingCompiler):
+    """Names each cell's code by its place in the notebook (``<cellule-N>``).
+
+    The sandbox's audit hook (``grader.grade.guard``) tells a student's cell from an
+    instructor's test by this name, and tracebacks show it instead of a random hash.
+    """
+
+    next_name = "<cellule-?>"
+    #: Set for the instructor's cells: their source is kept out of ``linecache``, so that
+    #: neither a traceback nor student code called by a hidden test can show it.
+    hide_source = False
+
+    def get_code_name(self, raw_code: str, transformed_code: str, number: int) -> str:
+        return self.next_name
+
+    def cache(self, transformed_code: str, number: int = 0, raw_code: str | None = None) -> str:
+        name = super().cache(transformed_code, number, raw_code)
+        if self.hide_source:
+            linecache.cache.pop(name, None)
+        return name
+
+
 class GradingShell(InteractiveShell):
     """An IPython shell whose every visible effect lands in ``self.sink``."""
 
     displayhook_class = _DisplayHook
     display_pub_class = _DisplayPublisher
+    compiler_class = _NamedCompiler
 
     def __init__(self, **kwargs: Any) -> None:
         self.sink = OutputSink()
@@ -165,16 +190,20 @@ class GradingShell(InteractiveShell):
     def _showtraceback(self, etype, evalue, stb) -> None:
         self.sink.error(etype.__name__, str(evalue), list(stb))
 
-    def run(self, source: str) -> tuple[list[dict[str, Any]], int]:
-        """Execute one cell; return its outputs and execution count."""
+    def run(
+        self, source: str, name: str = "<cellule-?>", hide_source: bool = False
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Execute one cell (its code named ``name``); return its outputs and count."""
+        self.compile.next_name, self.compile.hide_source = name, hide_source
         self.sink.start()
         stdout, stderr = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _Stream("stdout", self.sink), _Stream("stderr", self.sink)
         try:
-            self.run_cell(source, store_history=True)
+            # the instructor's cells stay out of the history too (``In``, ``_i``…)
+            self.run_cell(source, store_history=not hide_source)
         finally:
             sys.stdout, sys.stderr = stdout, stderr
-        return self.sink.outputs, self.execution_count - 1
+        return self.sink.outputs, self.execution_count - (0 if hide_source else 1)
 
 
 def new_shell() -> GradingShell:

@@ -37,7 +37,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from grader.grade.sandbox import Limits, apply_limits, confine, die_with_parent
+from grader.grade.sandbox import Limits, SandboxError, apply_limits, die_with_parent, enter
 
 #: Modules the zygote always imports, besides those the assignment's notebooks import.
 PRELOAD = ("json", "math", "re", "statistics", "collections", "datetime", "pathlib", "random")
@@ -47,6 +47,10 @@ START_TIMEOUT = 180.0
 INTERRUPT_GRACE = 2.0
 #: How many times one submission may be restarted after its process died.
 MAX_RESTARTS = 3
+#: The largest message a child may send (a cell's outputs, as JSON); beyond, it is killed.
+MAX_MESSAGE = 64 * 1024 * 1024
+#: What a child may say it did with a cell's output types.
+OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Job:
     workdir: str
     cells: list[str | None]
     env: dict[str, str] = field(default_factory=dict)
+    trusted: set[int] = field(default_factory=set)  # the instructor's cells (tests, locked)
 
 
 @dataclass
@@ -77,6 +82,7 @@ class JobResult:
     counts: dict[int, int] = field(default_factory=dict)
     incidents: list[Incident] = field(default_factory=list)
     unconfined: str | None = None
+    alerts: list[str] = field(default_factory=list)  # what the student's code reached into
 
 
 class WorkerError(RuntimeError):
@@ -113,9 +119,17 @@ class WorkerPool:
         self._in_flight = 0
         self._max_in_flight = 4 * workers  # enough to keep every worker busy
 
-    def configure(self, limits: Limits, read_only: list[Path]) -> None:
-        """The limits of every child, and the folders it sees read-only; before any job."""
-        self._conn.send(("configure", (limits, [str(p) for p in read_only])))
+    def configure(
+        self, limits: Limits, visible: list[Path], new_root: Path, unsafe: bool = False
+    ) -> None:
+        """Before any job: every child's limits, the folders it may read, and its ``/``.
+
+        ``new_root`` is an empty folder the sandbox mounts its root on. With ``unsafe``,
+        a child that the kernel refuses to sandbox runs anyway, limited but unconfined
+        (and says so in :attr:`JobResult.unconfined`); without, such a job fails the batch.
+        """
+        payload = (limits, [str(p) for p in visible], str(new_root), unsafe)
+        self._conn.send(("configure", payload))
         self._configured = True
 
     def submit(self, job: Job) -> None:
@@ -132,6 +146,11 @@ class WorkerPool:
         if not self._in_flight or not self._conn.poll(timeout):
             return None
         message = self._recv()
+        if message[0] == "refused":
+            raise WorkerError(
+                f"the kernel refused the grading sandbox ({message[1]}): no student code was "
+                "run; grade as a user allowed to create namespaces, or pass --unsafe-no-sandbox"
+            )
         if message[0] != "result":
             raise WorkerError(f"the grading workers stopped: {message[1]}")
         self._in_flight -= 1
@@ -254,20 +273,34 @@ class _Run:
     job: Job
     pid: int
     events: Connection
+    commands: Connection
     skip: set[int]
     result: JobResult
     restarts: int = 0
     cell: int | None = None
+    token: str = ""
     deadline: float = float("inf")
     interrupted: bool = False
+    started: float = field(default_factory=time.monotonic)
+    greeted: bool = False
 
 
 class _Zygote:
-    def __init__(self, conn: Connection, workers: int, limits: Limits, read_only: list[str]):
+    def __init__(
+        self,
+        conn: Connection,
+        workers: int,
+        limits: Limits,
+        visible: list[str],
+        new_root: str,
+        unsafe: bool,
+    ):
         self.conn = conn
         self.workers = workers
         self.limits = limits
-        self.read_only = [Path(p) for p in read_only]
+        self.visible = [Path(p) for p in visible]
+        self.new_root = Path(new_root)
+        self.unsafe = unsafe
         self.queue: deque[Job] = deque()
         self.running: dict[int, _Run] = {}
         self.stopping = False
@@ -305,52 +338,115 @@ class _Zygote:
             self.queue.clear()
 
     def _start(self, job: Job, result: JobResult, skip: set[int], restarts: int) -> None:
+        """Fork a child for ``job``; it is told its cells one at a time (:meth:`_next_cell`).
+
+        The child gets neither the sources of the job's cells (a hidden test is sent when
+        it is to run, never before) nor anything of the other jobs this zygote holds.
+        """
         reader, writer = _pipe()
+        command_reader, command_writer = _pipe()
         pid = os.fork()
         if pid == 0:  # the child: never returns
             reader.close()
+            command_writer.close()
             self.conn.close()
             for run in self.running.values():
                 run.events.close()
-            _child(job, skip, writer, self.limits, self.read_only)
+                run.commands.close()
+            self.running.clear()
+            self.queue.clear()
+            bare = Job(job.key, job.workdir, [None] * len(job.cells), job.env, job.trusted)
+            job = None  # type: ignore[assignment]
+            _child(bare, writer, command_reader, self.limits, self._sandbox())
         writer.close()
-        self.running[pid] = _Run(job, pid, reader, skip, result, restarts)
+        command_reader.close()
+        self.running[pid] = _Run(job, pid, reader, command_writer, skip, result, restarts)
+
+    def _sandbox(self) -> tuple[list[Path], Path, bool]:
+        return self.visible, self.new_root, self.unsafe
+
+    def _next_cell(self, run: _Run) -> None:
+        """Send the child its next code cell to run, with a fresh token; or tell it to stop."""
+        after = -1 if run.cell is None else run.cell
+        for index in range(after + 1, len(run.job.cells)):
+            source = run.job.cells[index]
+            if source is None or index in run.skip:
+                continue
+            run.cell, run.token, run.interrupted = index, os.urandom(16).hex(), False
+            run.deadline = min(
+                time.monotonic() + self.limits.cell_timeout,
+                run.started + self.limits.total_timeout,
+            )
+            _send_json(run.commands, {"run": index, "source": source, "token": run.token})
+            return
+        run.cell, run.deadline = len(run.job.cells), float("inf")
+        _send_json(run.commands, {"stop": True})
 
     def _from_child(self, run: _Run) -> None:
         try:
-            message = run.events.recv()
-        except (EOFError, OSError):  # it exited, or closed its end of the pipe
+            message = json.loads(run.events.recv_bytes(MAX_MESSAGE))
+        except (EOFError, OSError, ValueError) as error:  # exited, closed, or too much
+            _signal_group(run.pid, signal.SIGKILL)
+            status = _exit_status(run.pid)
+            if not isinstance(error, EOFError):
+                run.result.alerts.append(f"canal de correction : message refusé ({error})")
+            self._died(run, status)
+            return
+        problem = _invalid(message, run)
+        if problem:  # forged or mangled: the child is not believed, and is stopped
+            run.result.alerts.append(f"canal de correction : {problem}")
             _signal_group(run.pid, signal.SIGKILL)
             self._died(run, _exit_status(run.pid))
             return
-        kind = message[0]
+        kind = message["kind"]
         if kind == "hello":
-            run.result.unconfined = message[1]
-        elif kind == "start":
-            run.cell, run.deadline, run.interrupted = (
-                message[1],
-                time.monotonic() + self.limits.cell_timeout,
-                False,
-            )
+            run.greeted = True
+            run.result.unconfined = message.get("unconfined")
+            if run.result.unconfined and not self.unsafe:
+                self._refuse(run, run.result.unconfined)
+                return
+            run.cell = None
+            self._next_cell(run)
+        elif kind == "alert":
+            if len(run.result.alerts) < 50:
+                run.result.alerts.append(str(message["what"])[:300])
         elif kind == "done":
-            _, index, outputs, count = message
-            if run.interrupted:
-                outputs = [o for o in outputs if o.get("ename") != "KeyboardInterrupt"]
-                outputs.append(_timeout_error(self.limits.cell_timeout))
-                run.result.incidents.append(Incident(index, "timeout", ""))
-                run.skip.add(index)  # a restart must not pay this cell's time again
-            run.result.outputs[index], run.result.counts[index] = outputs, count
-            run.cell, run.deadline, run.interrupted = None, float("inf"), False
+            self._done(run, message)
+        elif kind == "fatal":
+            cell = -1 if run.cell is None or run.cell >= len(run.job.cells) else run.cell
+            detail = str(message["detail"]).strip().splitlines() or ["?"]
+            run.result.incidents.append(Incident(cell, "died", detail[-1][:300]))
+            self._finish(run)
         elif kind == "end":
             self._finish(run)
-        elif kind == "fatal":
-            cell = -1 if run.cell is None else run.cell
-            run.result.incidents.append(Incident(cell, "died", message[1].strip().splitlines()[-1]))
-            self._finish(run)
+
+    def _done(self, run: _Run, message: dict) -> None:
+        index, outputs, count = message["index"], message["outputs"], message["count"]
+        if run.interrupted:
+            outputs = [o for o in outputs if o.get("ename") != "KeyboardInterrupt"]
+            outputs.append(_timeout_error(self.limits.cell_timeout))
+            run.result.incidents.append(Incident(index, "timeout", ""))
+            run.skip.add(index)  # a restart must not pay this cell's time again
+        run.result.outputs[index], run.result.counts[index] = outputs, count
+        self._next_cell(run)
+
+    def _refuse(self, run: _Run, reason: str) -> None:
+        del self.running[run.pid]
+        run.events.close()
+        run.commands.close()
+        _signal_group(run.pid, signal.SIGKILL)
+        _exit_status(run.pid)
+        try:
+            self.conn.send(("refused", reason))
+        except OSError:
+            self.stopping = True
 
     def _enforce_deadlines(self) -> None:
         now = time.monotonic()
         for run in list(self.running.values()):
+            if not run.greeted and now > run.started + START_TIMEOUT:
+                run.deadline = now  # it never started: treat it like an ignored interrupt
+                run.interrupted = True
             if run.deadline > now:
                 continue
             if not run.interrupted:
@@ -381,7 +477,10 @@ class _Zygote:
         """The child is gone (killed and reaped by the caller): record it, maybe restart."""
         del self.running[run.pid]
         run.events.close()
+        run.commands.close()
         cell = run.cell
+        if cell is not None and cell >= len(run.job.cells):
+            cell = None  # after its last cell, before saying it had finished
         if cell is None:  # died outside a cell: nothing to skip, report and stop
             run.result.incidents.append(Incident(-1, "died", status))
             self._send(run.result)
@@ -395,12 +494,19 @@ class _Zygote:
             run.result.outputs.update(kept_errors)
             self._send(run.result)
             return
-        result = JobResult(run.job.key, outputs=kept_errors, incidents=run.result.incidents)
+        result = JobResult(
+            run.job.key,
+            outputs=kept_errors,
+            incidents=run.result.incidents,
+            alerts=run.result.alerts,
+            unconfined=run.result.unconfined,
+        )
         self._start(run.job, result, run.skip | {cell}, run.restarts + 1)
 
     def _finish(self, run: _Run) -> None:
         del self.running[run.pid]
         run.events.close()
+        run.commands.close()
         _signal_group(run.pid, signal.SIGKILL)
         _exit_status(run.pid)
         self._send(run.result)
@@ -414,6 +520,53 @@ class _Zygote:
     def kill_all(self) -> None:
         for run in self.running.values():
             _signal_group(run.pid, signal.SIGKILL)
+
+
+def _send_json(conn: Connection, message: dict) -> None:
+    with contextlib.suppress(OSError):
+        conn.send_bytes(json.dumps(message).encode("utf-8"))
+
+
+def _invalid(message: Any, run: _Run) -> str | None:
+    """Why a child's message cannot be believed, or ``None``: data only, as expected."""
+    if not isinstance(message, dict) or message.get("kind") not in (
+        "hello", "alert", "done", "fatal", "end"
+    ):
+        return "message inconnu"
+    kind = message["kind"]
+    if kind == "hello" and run.greeted:
+        return "second « hello »"
+    if kind in ("done", "end") and not run.greeted:
+        return f"« {kind} » avant le début"
+    if kind == "done":
+        if message.get("index") != run.cell or message.get("token") != run.token:
+            return f"« done » pour la cellule {message.get('index')!r} sans le bon jeton"
+        if not isinstance(message.get("count"), (int, type(None))):
+            return "compteur d'exécution invalide"
+        outputs = message.get("outputs")
+        if not isinstance(outputs, list) or not all(_valid_output(o) for o in outputs):
+            return "sorties invalides"
+    if kind == "end" and (run.cell is None or run.cell < len(run.job.cells)):
+        return "« end » avant la dernière cellule"
+    if kind == "end" and message.get("token") != run.token:
+        return "« end » sans le bon jeton"
+    return None
+
+
+def _valid_output(output: Any) -> bool:
+    if not isinstance(output, dict) or output.get("output_type") not in OUTPUT_TYPES:
+        return False
+    kind = output["output_type"]
+    if kind == "stream":
+        return output.get("name") in ("stdout", "stderr") and isinstance(output.get("text"), str)
+    if kind == "error":
+        return (
+            isinstance(output.get("ename"), str)
+            and isinstance(output.get("evalue"), str)
+            and isinstance(output.get("traceback"), list)
+            and all(isinstance(line, str) for line in output["traceback"])
+        )
+    return isinstance(output.get("data"), dict) and isinstance(output.get("metadata"), dict)
 
 
 def _pipe() -> tuple[Connection, Connection]:
@@ -473,45 +626,72 @@ def _death_error(status: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- child side
 
 
-def _child(job: Job, skip: set[int], events: Connection, limits: Limits, read_only) -> None:
-    """Run in the forked child: confine, execute the cells, report, exit."""
+def _child(
+    job: Job,
+    events: Connection,
+    commands: Connection,
+    limits: Limits,
+    sandbox: tuple[list[Path], Path, bool],
+) -> None:
+    """Run in the forked child: confine, then run each cell the zygote sends, report, exit.
+
+    Messages are JSON (``send_bytes``), never pickles: whatever the student's code writes
+    on this pipe is at most a message the zygote refuses.
+    """
     code = 0
+
+    def say(message: dict) -> None:
+        events.send_bytes(json.dumps(message, default=_json_default).encode("utf-8"))
+
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         apply_limits(limits)
-        unconfined = confine(Path(job.workdir), read_only)
-        os.chdir(job.workdir)
+        visible, new_root, unsafe = sandbox
+        unconfined = None
+        try:
+            enter(Path(job.workdir), visible, limits, new_root)
+        except SandboxError as error:
+            unconfined = str(error)
+            os.chdir(job.workdir)
         os.environ.update(job.env)
-        events.send(("hello", unconfined))
+        from grader.grade import guard
         from grader.grade.kernel import GradingShell
 
         shell = GradingShell.instance()
         shell.sink.output_limit = limits.output_chars
-        for index, source in enumerate(job.cells):
-            if source is None or index in skip:
-                continue
-            events.send(("start", index))
-            outputs, count = shell.run(source)
-            events.send(("done", index, _jsonable(outputs), count))
-        events.send(("end",))
+        snapshot = guard.Snapshot(shell)
+        guard.watch(set(job.trusted), lambda what: say({"kind": "alert", "what": what}))
+        say({"kind": "hello", "unconfined": unconfined})
+        token = ""
+        while True:
+            command = json.loads(commands.recv_bytes(MAX_MESSAGE))
+            if "stop" in command:
+                break
+            index, token = int(command["run"]), str(command["token"])
+            trusted = index in job.trusted
+            if trusted:
+                for what in snapshot.restore():
+                    say({"kind": "alert", "what": f"{what} remplacé (rétabli avant le test)"})
+                for name in guard.lying_values(shell.user_ns):
+                    say({"kind": "alert", "what": f"la valeur « {name} » redéfinit =="})
+            outputs, count = shell.run(command["source"], guard.cell_name(index), trusted)
+            command = None
+            say({"kind": "done", "index": index, "outputs": outputs, "count": count,
+                 "token": token})  # fmt: skip
+        say({"kind": "end", "token": token})
     except BaseException:  # report anything, then leave without running atexit hooks
         code = 1
         with contextlib.suppress(Exception):
-            events.send(("fatal", traceback.format_exc(limit=3)))
+            say({"kind": "fatal", "detail": traceback.format_exc(limit=3)})
     finally:
         os._exit(code)
 
 
-def _jsonable(value: Any) -> Any:
-    """Outputs as nbformat stores them: bytes (PNG) as base64, everything else JSON."""
-
-    def default(obj: Any) -> Any:
-        if isinstance(obj, bytes):
-            return base64.b64encode(obj).decode("ascii")
-        return repr(obj)
-
-    return json.loads(json.dumps(value, default=default))
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, bytes):
+        return base64.b64encode(obj).decode("ascii")
+    return repr(obj)
 
 
 def main(fd: int) -> None:
