@@ -446,8 +446,10 @@ class _Batch:
 def _instructors(cell: nbformat.NotebookNode) -> bool:
     """A cell whose code is the instructor's, not the student's: a test or a locked cell."""
     meta = cell.metadata.get("nbgrader", {})
-    return cell.cell_type == "code" and not meta.get("solution") and (
-        bool(meta.get("grade")) or bool(meta.get("locked"))
+    return (
+        cell.cell_type == "code"
+        and not meta.get("solution")
+        and (bool(meta.get("grade")) or bool(meta.get("locked")))
     )
 
 

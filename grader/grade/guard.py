@@ -247,7 +247,8 @@ def _lies(cls: type) -> bool:
             if method is None:
                 continue
             code = getattr(method, "__code__", None)
-            if code is None or _cell_index(code.co_filename) is not None:
-                if klass.__module__ == "__main__" or code is not None:
-                    return True
+            if code is None and klass.__module__ == "__main__":
+                return True  # a student's class borrowing a builtin (``__eq__ = ...``)
+            if code is not None and _cell_index(code.co_filename) is not None:
+                return True
     return False

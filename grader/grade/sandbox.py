@@ -26,6 +26,7 @@ submission is not run, unless the instructor chose to grade unconfined
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import platform
@@ -44,9 +45,7 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 CLONE_NEWCGROUP = 0x02000000
-NAMESPACES = (
-    CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET
-)
+NAMESPACES = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET
 MS_RDONLY = 1
 MS_NOSUID = 2
 MS_NODEV = 4
@@ -172,10 +171,8 @@ def enter(workdir: Path, visible: list[Path], limits: Limits, new_root: Path) ->
     except OSError as error:
         raise SandboxError(f"file system: {error}") from error
     _become_init()
-    try:
+    with contextlib.suppress(OSError):  # else an empty /proc: no grading process seen
         _mount(libc, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "proc")
-    except OSError:
-        pass  # an empty /proc: the code cannot see the grading processes either way
     resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
     os.chdir(workdir)
     kept = {name: os.environ[name] for name in KEPT_ENV if name in os.environ}
@@ -261,10 +258,8 @@ def _become_init() -> None:
         return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in range(3, 1024):  # keep no pipe of the child's open: its death must be seen
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
         signal.signal(os.WTERMSIG(status), signal.SIG_DFL)

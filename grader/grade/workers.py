@@ -530,7 +530,11 @@ def _send_json(conn: Connection, message: dict) -> None:
 def _invalid(message: Any, run: _Run) -> str | None:
     """Why a child's message cannot be believed, or ``None``: data only, as expected."""
     if not isinstance(message, dict) or message.get("kind") not in (
-        "hello", "alert", "done", "fatal", "end"
+        "hello",
+        "alert",
+        "done",
+        "fatal",
+        "end",
     ):
         return "message inconnu"
     kind = message["kind"]
