@@ -232,7 +232,7 @@ def lying_values(namespace: dict[str, Any]) -> list[str]:
         elif isinstance(value, dict):
             values += list(value.values())[:100] + list(value.keys())[:100]
         for item in values:
-            if _lies(type(item)):
+            if _lies(item if isinstance(item, type) else type(item)):
                 found.append(name)
                 break
     return found

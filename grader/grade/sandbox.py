@@ -31,7 +31,6 @@ import ctypes
 import os
 import platform
 import resource
-import shutil
 import signal
 import struct
 import sys
@@ -67,6 +66,8 @@ SECCOMP_MODE_FILTER = 2
 ETC_FILES = ("localtime", "passwd", "group", "nsswitch.conf", "fonts", "mime.types")
 #: Device nodes bound into the sandbox's /dev.
 DEVICES = ("null", "zero", "full", "random", "urandom")
+#: Who student code runs as when grading runs as root.
+NOBODY = 65534
 #: The environment of student code: nothing of the instructor's.
 HOME = "/tmp/home"
 BASE_ENV = {
@@ -151,26 +152,25 @@ def visible_paths(course_root: Path) -> list[Path]:
     return visible
 
 
-def enter(workdir: Path, visible: list[Path], limits: Limits, new_root: Path) -> None:
+def enter(workdir: Path, visible: list[Path], limits: Limits) -> None:
     """Confine this process; return in a new process, PID 1 of its own PID namespace.
 
-    ``new_root`` is an empty folder that becomes the sandbox's ``/`` (a tmpfs mounted on
-    it in this process's own mount namespace). The process that called this waits for
-    the sandboxed one and exits with its status: it never returns.
+    Three processes: this one stays outside and maps the user namespace of the next one
+    (which lays out the file system, then waits), whose child runs the student's code as
+    PID 1 of the new PID namespace. The two outer ones only wait and exit with the inner
+    one's status: this call returns only in the innermost. Run as root, student code runs
+    as ``nobody`` (uid 65534) in the kernel's eyes: root is exempt from the process limit
+    and could read whatever root owns in the sandbox.
     """
     os.chdir(workdir)  # a missing working folder fails here, before anything else
     libc = ctypes.CDLL(None, use_errno=True)
-    uid, gid = os.getuid(), os.getgid()
-    if libc.unshare(NAMESPACES) != 0:
-        raise SandboxError(f"unshare: {os.strerror(ctypes.get_errno())}")
+    as_root = os.getuid() == 0
+    _split(lambda child: _map_user_namespace(child, as_root), libc)
     try:
-        _write("/proc/self/setgroups", "deny")
-        _write("/proc/self/uid_map", f"{uid} {uid} 1")
-        _write("/proc/self/gid_map", f"{gid} {gid} 1")
-        _build_root(libc, Path(workdir), visible, limits, Path(new_root))
+        _build_root(libc, Path(workdir), visible, limits, owner=NOBODY if as_root else None)
     except OSError as error:
         raise SandboxError(f"file system: {error}") from error
-    _become_init()
+    _split(None, libc)  # the next process is PID 1 of the new PID namespace
     with contextlib.suppress(OSError):  # else an empty /proc: no grading process seen
         _mount(libc, "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "proc")
     resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
@@ -178,19 +178,91 @@ def enter(workdir: Path, visible: list[Path], limits: Limits, new_root: Path) ->
     kept = {name: os.environ[name] for name in KEPT_ENV if name in os.environ}
     os.environ.clear()
     os.environ.update(BASE_ENV, **kept)
+    _drop_bounding_set(libc)
+    if as_root:
+        os.setgroups([])
+        os.setresgid(NOBODY, NOBODY, NOBODY)
+        os.setresuid(NOBODY, NOBODY, NOBODY)
+        die_with_parent()  # a change of user clears it
     os.makedirs(HOME, exist_ok=True)
     _drop_privileges(libc)
 
 
+def _split(outside, libc: ctypes.CDLL) -> None:
+    """Fork; the parent waits for the child and dies as it does; the child returns.
+
+    With ``outside`` (a function of the child's PID), the child first enters its new
+    namespaces and waits for the parent to run ``outside`` (which maps its user
+    namespace): a process cannot give itself the mapping of a user other than its own.
+    """
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(ready_r)
+        os.close(go_w)
+        die_with_parent()  # (the zygote also kills the whole process group)
+        if outside is not None:
+            failed = libc.unshare(NAMESPACES) != 0
+            errno = ctypes.get_errno()
+            os.write(ready_w, b"x")
+            answer = os.read(go_r, 512)
+            if failed:
+                raise SandboxError(f"unshare: {os.strerror(errno)}")
+            if answer != b"ok":
+                raise SandboxError(f"user namespace: {answer.decode(errors='replace')}")
+        os.close(ready_w)
+        os.close(go_r)
+        return
+    os.close(ready_w)
+    os.close(go_r)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # meant for the cell: the child has it
+    if outside is not None and os.read(ready_r, 1) == b"x":
+        try:
+            outside(pid)
+            os.write(go_w, b"ok")
+        except OSError as error:
+            os.write(go_w, str(error).encode()[:500])
+    for fd in range(3, 1024):  # keep no pipe of the child's open: its death must be seen
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+
+def _map_user_namespace(pid: int, as_root: bool) -> None:
+    """The child's user and group ids: itself, plus ``nobody`` when grading as root."""
+    uid, gid = os.getuid(), os.getgid()
+    if as_root:
+        _write(f"/proc/{pid}/uid_map", f"0 0 1\n{NOBODY} {NOBODY} 1")
+        _write(f"/proc/{pid}/gid_map", f"0 0 1\n{NOBODY} {NOBODY} 1")
+    else:
+        _write(f"/proc/{pid}/setgroups", "deny")
+        _write(f"/proc/{pid}/uid_map", f"{uid} {uid} 1")
+        _write(f"/proc/{pid}/gid_map", f"{gid} {gid} 1")
+
+
 def _build_root(
-    libc: ctypes.CDLL, workdir: Path, visible: list[Path], limits: Limits, root: Path
+    libc: ctypes.CDLL, workdir: Path, visible: list[Path], limits: Limits, owner: int | None
 ) -> None:
-    """Lay out the allow-listed file system under ``root`` and make it ``/``."""
+    """Lay out the allow-listed file system on a fresh tmpfs and make it ``/``.
+
+    The tmpfs is mounted on ``/tmp`` of this mount namespace only (every child has its
+    own), which also hides the staging area of every other student. ``owner`` becomes
+    the owner of the working copy (``nobody`` when grading as root).
+    """
+    root = Path("/tmp") / ".sandbox"
+    staging_copy = _read_tree(workdir)  # before /tmp, which holds it, is covered
     _mount(libc, None, "/", MS_REC | MS_PRIVATE)
+    _mount(libc, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, "tmpfs", "size=1m,mode=0755")
+    root.mkdir()
     _mount(libc, "tmpfs", str(root), MS_NOSUID | MS_NODEV, "tmpfs", "size=1m,mode=0755")
     for path in visible:
-        if root.is_relative_to(path) or workdir.is_relative_to(path):
-            continue  # would show every student's staging folder
+        if workdir.is_relative_to(path) or Path("/tmp") in (path, *path.parents):
+            continue  # would show every student's staging folder (or is covered)
         _bind(libc, path, root, read_only=True)
     for link in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / link
@@ -216,7 +288,7 @@ def _build_root(
     if not workdir.is_relative_to("/tmp"):  # the working copy's own budget
         inside.mkdir(parents=True)
         _mount(libc, "tmpfs", str(inside), MS_NOSUID | MS_NODEV, "tmpfs", budget)
-    shutil.copytree(workdir, inside, dirs_exist_ok=True, symlinks=True)
+    _write_tree(inside, staging_copy, owner)
     (root / "proc").mkdir()
     (root / ".old").mkdir()
     os.chdir(root)
@@ -245,33 +317,40 @@ def _bind(libc: ctypes.CDLL, path: Path, root: Path, read_only: bool) -> None:
         _mount(libc, None, str(target), flags | (MS_NODEV if path.is_dir() else 0))
 
 
-def _become_init() -> None:
-    """Fork: the child is PID 1 of the new PID namespace; this process waits for it.
+def _read_tree(folder: Path) -> list[tuple[str, bytes | None]]:
+    """The working copy's files (``None`` for a folder), read while it is reachable."""
+    entries: list[tuple[str, bytes | None]] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            continue  # never followed: a link could point at anything
+        relative = str(path.relative_to(folder))
+        entries.append((relative, None if path.is_dir() else path.read_bytes()))
+    return entries
 
-    When the sandboxed process ends or is killed, the kernel kills everything left in its
-    namespace. This waiting process ignores the interrupts meant for the cell (they reach
-    the child through the process group) and dies with the same signal or code.
-    """
-    pid = os.fork()
-    if pid == 0:
-        die_with_parent()  # (the zygote also kills the whole process group)
-        return
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in range(3, 1024):  # keep no pipe of the child's open: its death must be seen
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    if os.WIFSIGNALED(status):
-        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-        os.kill(os.getpid(), os.WTERMSIG(status))
-    os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
+def _write_tree(target: Path, entries: list[tuple[str, bytes | None]], owner: int | None) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for relative, data in entries:
+        path = target / relative
+        if data is None:
+            path.mkdir(parents=True, exist_ok=True)
+        else:
+            path.write_bytes(data)
+    if owner is not None:
+        os.chown(target, owner, owner)
+        for relative, _ in entries:
+            os.chown(target / relative, owner, owner)
+
+
+def _drop_bounding_set(libc: ctypes.CDLL) -> None:
+    """No capability can ever come back, not even through executing a program as root."""
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:
+            break  # EINVAL: past the last capability this kernel knows
 
 
 def _drop_privileges(libc: ctypes.CDLL) -> None:
     """No capability left, none to gain back, and the syscalls that undo a sandbox refused."""
-    for cap in range(64):
-        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == 22:
-            break  # EINVAL: past the last capability this kernel knows
     libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     header = struct.pack("II", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = bytes(24)  # effective, permitted, inheritable: all empty (two 32-bit words each)

@@ -119,16 +119,14 @@ class WorkerPool:
         self._in_flight = 0
         self._max_in_flight = 4 * workers  # enough to keep every worker busy
 
-    def configure(
-        self, limits: Limits, visible: list[Path], new_root: Path, unsafe: bool = False
-    ) -> None:
-        """Before any job: every child's limits, the folders it may read, and its ``/``.
+    def configure(self, limits: Limits, visible: list[Path], unsafe: bool = False) -> None:
+        """Before any job: every child's limits and the folders it may read.
 
-        ``new_root`` is an empty folder the sandbox mounts its root on. With ``unsafe``,
+        With ``unsafe``,
         a child that the kernel refuses to sandbox runs anyway, limited but unconfined
         (and says so in :attr:`JobResult.unconfined`); without, such a job fails the batch.
         """
-        payload = (limits, [str(p) for p in visible], str(new_root), unsafe)
+        payload = (limits, [str(p) for p in visible], unsafe)
         self._conn.send(("configure", payload))
         self._configured = True
 
@@ -292,14 +290,12 @@ class _Zygote:
         workers: int,
         limits: Limits,
         visible: list[str],
-        new_root: str,
         unsafe: bool,
     ):
         self.conn = conn
         self.workers = workers
         self.limits = limits
         self.visible = [Path(p) for p in visible]
-        self.new_root = Path(new_root)
         self.unsafe = unsafe
         self.queue: deque[Job] = deque()
         self.running: dict[int, _Run] = {}
@@ -362,8 +358,8 @@ class _Zygote:
         command_reader.close()
         self.running[pid] = _Run(job, pid, reader, command_writer, skip, result, restarts)
 
-    def _sandbox(self) -> tuple[list[Path], Path, bool]:
-        return self.visible, self.new_root, self.unsafe
+    def _sandbox(self) -> tuple[list[Path], bool]:
+        return self.visible, self.unsafe
 
     def _next_cell(self, run: _Run) -> None:
         """Send the child its next code cell to run, with a fresh token; or tell it to stop."""
@@ -635,7 +631,7 @@ def _child(
     events: Connection,
     commands: Connection,
     limits: Limits,
-    sandbox: tuple[list[Path], Path, bool],
+    sandbox: tuple[list[Path], bool],
 ) -> None:
     """Run in the forked child: confine, then run each cell the zygote sends, report, exit.
 
@@ -651,10 +647,10 @@ def _child(
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         apply_limits(limits)
-        visible, new_root, unsafe = sandbox
+        visible, unsafe = sandbox
         unconfined = None
         try:
-            enter(Path(job.workdir), visible, limits, new_root)
+            enter(Path(job.workdir), visible, limits)
         except SandboxError as error:
             unconfined = str(error)
             os.chdir(job.workdir)

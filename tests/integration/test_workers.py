@@ -15,9 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
-    new_root = tmp_path_factory.mktemp("sandbox-root")
     with WorkerPool(1) as workers:
-        workers.configure(Limits(cell_timeout=5), visible_paths(ROOT), new_root)
+        workers.configure(Limits(cell_timeout=5), visible_paths(ROOT))
         yield workers
 
 
