@@ -142,6 +142,10 @@ def _attacks(course: Course, home: Path, marker: Path) -> dict[str, str]:
         ),
         "transformeur": "get_ipython().input_transformers_post.append(lambda lines: [])\n" + WRONG,
         "muet": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n" + WRONG,
+        "remplacant": (
+            "import builtins, exercises.answers\nbuiltins.AssertionError = KeyError\n"
+            "exercises.answers.get = lambda *args: 42\n" + WRONG
+        ),
         "menteur": (
             "class Toujours:\n    def __eq__(self, other):\n        return True\n"
             "def premiere():\n    return Toujours()\n"
@@ -320,6 +324,8 @@ def test_reading_the_callers_frame_is_flagged(attacked):
         ("transformeur", "input_transformers_post"),
         ("muet", "custom_exceptions"),
         ("menteur", "redéfinit =="),
+        ("remplacant", "exercises.answers.get"),
+        ("remplacant", "builtins.AssertionError"),
         ("faussaire", "canal de correction"),
     ],
 )
