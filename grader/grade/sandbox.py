@@ -250,19 +250,21 @@ def _build_root(
 ) -> None:
     """Lay out the allow-listed file system on a fresh tmpfs and make it ``/``.
 
-    The tmpfs is mounted on ``/tmp`` of this mount namespace only (every child has its
-    own), which also hides the staging area of every other student. ``owner`` becomes
-    the owner of the working copy (``nobody`` when grading as root).
+    The tmpfs is mounted on the working folder itself, in this mount namespace only
+    (every child has its own), after its files are read: no folder of the instructor's is
+    covered, wherever the course and its Python installation live. ``owner`` becomes the
+    owner of the working copy (``nobody`` when grading as root).
     """
-    root = Path("/tmp") / ".sandbox"
-    staging_copy = _read_tree(workdir)  # before /tmp, which holds it, is covered
+    root = workdir
+    staging_copy = _read_tree(workdir)
     _mount(libc, None, "/", MS_REC | MS_PRIVATE)
-    _mount(libc, "tmpfs", "/tmp", MS_NOSUID | MS_NODEV, "tmpfs", "size=1m,mode=0755")
-    root.mkdir()
     _mount(libc, "tmpfs", str(root), MS_NOSUID | MS_NODEV, "tmpfs", "size=1m,mode=0755")
+    budget = f"size={limits.disk_mb}m,nr_inodes={limits.files},mode=1777"
+    (root / "tmp").mkdir()
+    _mount(libc, "tmpfs", str(root / "tmp"), MS_NOSUID | MS_NODEV, "tmpfs", budget)
     for path in visible:
-        if workdir.is_relative_to(path) or Path("/tmp") in (path, *path.parents):
-            continue  # would show every student's staging folder (or is covered)
+        if workdir.is_relative_to(path):
+            continue  # would show every student's staging folder
         _bind(libc, path, root, read_only=True)
     for link in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / link
@@ -281,9 +283,6 @@ def _build_root(
     (root / "dev" / "shm").mkdir()
     small = f"size={limits.file_mb}m,nr_inodes=64,mode=1777"
     _mount(libc, "tmpfs", str(root / "dev/shm"), MS_NOSUID | MS_NODEV, "tmpfs", small)
-    budget = f"size={limits.disk_mb}m,nr_inodes={limits.files},mode=1777"
-    (root / "tmp").mkdir(exist_ok=True)
-    _mount(libc, "tmpfs", str(root / "tmp"), MS_NOSUID | MS_NODEV, "tmpfs", budget)
     inside = root / workdir.relative_to("/")
     if not workdir.is_relative_to("/tmp"):  # the working copy's own budget
         inside.mkdir(parents=True)
