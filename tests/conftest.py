@@ -31,3 +31,18 @@ def run_course(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.C
     return subprocess.run(
         [str(course), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
     )
+
+
+def nbgrader_meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
+    """A cell's ``metadata`` as nbgrader's create_assignment writes it."""
+    nbgrader = {
+        "grade": grade,
+        "grade_id": grade_id,
+        "locked": locked,
+        "schema_version": 3,
+        "solution": solution,
+        "task": False,
+    }
+    if points is not None:
+        nbgrader["points"] = points
+    return {"nbgrader": nbgrader}

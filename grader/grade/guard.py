@@ -192,7 +192,7 @@ class Snapshot:
         return changed
 
     def _restore_hooks(self) -> list[str]:
-        shell, saved, changed = self.shell, self.hooks, []
+        saved, changed = self.hooks, []
         for key, value in saved.items():
             owner, attribute = self._owner(key)
             current = getattr(owner, attribute)
@@ -209,7 +209,6 @@ class Snapshot:
             elif current is not value:
                 setattr(owner, attribute, value)
                 changed.append(key if key.startswith("sys.") else f"shell.{key}")
-        del shell
         return changed
 
     def _owner(self, key: str) -> tuple[Any, str]:

@@ -25,7 +25,7 @@ from grader.build.release import build
 from grader.course import Course
 from grader.demo import scratch_course
 from grader.grade.autograde import auto_scores
-from tests.conftest import REPO, run_course
+from tests.conftest import REPO, nbgrader_meta, run_course
 
 pytestmark = pytest.mark.integration
 
@@ -228,19 +228,6 @@ LIMITS_ASSIGNMENT = "99-limites"
 
 
 def _limits_source() -> nbformat.NotebookNode:
-    def meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-        nbgrader = {
-            "grade": grade,
-            "grade_id": grade_id,
-            "locked": locked,
-            "schema_version": 3,
-            "solution": solution,
-            "task": False,
-        }
-        if points is not None:
-            nbgrader["points"] = points
-        return {"nbgrader": nbgrader}
-
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -248,20 +235,22 @@ def _limits_source() -> nbformat.NotebookNode:
         "language": "python",
     }
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Limites", metadata=meta("intro", locked=True)),
+        nbformat.v4.new_markdown_cell("# Limites", metadata=nbgrader_meta("intro", locked=True)),
         nbformat.v4.new_code_cell(
             "def premiere():\n    ### BEGIN SOLUTION\n    return 42\n    ### END SOLUTION",
-            metadata=meta("reponse-1", solution=True),
+            metadata=nbgrader_meta("reponse-1", solution=True),
         ),
         nbformat.v4.new_code_cell(
-            "assert premiere() == 42", metadata=meta("test-1", grade=True, locked=True, points=1)
+            "assert premiere() == 42",
+            metadata=nbgrader_meta("test-1", grade=True, locked=True, points=1),
         ),
         nbformat.v4.new_code_cell(
             "def seconde():\n    ### BEGIN SOLUTION\n    return 7\n    ### END SOLUTION",
-            metadata=meta("reponse-2", solution=True),
+            metadata=nbgrader_meta("reponse-2", solution=True),
         ),
         nbformat.v4.new_code_cell(
-            "assert seconde() == 7", metadata=meta("test-2", grade=True, locked=True, points=1)
+            "assert seconde() == 7",
+            metadata=nbgrader_meta("test-2", grade=True, locked=True, points=1),
         ),
     ]
     return nb

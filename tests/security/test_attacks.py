@@ -23,7 +23,7 @@ import pytest
 from grader.build.release import build
 from grader.course import Course
 from grader.grade.autograde import auto_scores
-from tests.conftest import REPO
+from tests.conftest import REPO, nbgrader_meta
 
 pytestmark = [
     pytest.mark.integration,
@@ -41,20 +41,6 @@ RIGHT = "def premiere():\n    return 42\n"
 WRONG = "def premiere():\n    return 0\n"
 
 
-def _meta(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
-    nbgrader = {
-        "grade": grade,
-        "grade_id": grade_id,
-        "locked": locked,
-        "schema_version": 3,
-        "solution": solution,
-        "task": False,
-    }
-    if points is not None:
-        nbgrader["points"] = points
-    return {"nbgrader": nbgrader}
-
-
 def _source() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
@@ -63,25 +49,27 @@ def _source() -> nbformat.NotebookNode:
         "language": "python",
     }
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Attaques", metadata=_meta("intro", locked=True)),
+        nbformat.v4.new_markdown_cell("# Attaques", metadata=nbgrader_meta("intro", locked=True)),
         nbformat.v4.new_code_cell(
             f"def premiere():\n    ### BEGIN SOLUTION\n    # {SOLUTION}\n    return 42\n"
             "    ### END SOLUTION",
-            metadata=_meta("reponse-1", solution=True),
+            metadata=nbgrader_meta("reponse-1", solution=True),
         ),
         nbformat.v4.new_code_cell(
-            "assert premiere() == 42", metadata=_meta("test-1", grade=True, locked=True, points=1)
+            "assert premiere() == 42",
+            metadata=nbgrader_meta("test-1", grade=True, locked=True, points=1),
         ),
         nbformat.v4.new_code_cell(
             f"### BEGIN HIDDEN TESTS\nassert premiere() == 42  # {HIDDEN}\n### END HIDDEN TESTS",
-            metadata=_meta("test-cache", grade=True, locked=True, points=1),
+            metadata=nbgrader_meta("test-cache", grade=True, locked=True, points=1),
         ),
         nbformat.v4.new_code_cell(
             "def seconde():\n    ### BEGIN SOLUTION\n    return 7\n    ### END SOLUTION",
-            metadata=_meta("reponse-2", solution=True),
+            metadata=nbgrader_meta("reponse-2", solution=True),
         ),
         nbformat.v4.new_code_cell(
-            "assert seconde() == 7", metadata=_meta("test-2", grade=True, locked=True, points=1)
+            "assert seconde() == 7",
+            metadata=nbgrader_meta("test-2", grade=True, locked=True, points=1),
         ),
     ]
     return nb
@@ -314,8 +302,8 @@ def test_hidden_tests_do_not_leak_through_history_linecache_or_the_file(attacked
 
 def test_reading_the_callers_frame_is_flagged(attacked):
     course, result, *_ = attacked
-    assert HIDDEN not in _outputs(course, "cadres") or "sys._getframe" in _flags(result, "cadres")
     assert "sys._getframe" in _flags(result, "cadres")
+    assert HIDDEN not in _outputs(course, "cadres")  # the frame's code has no source
 
 
 @pytest.mark.parametrize(
