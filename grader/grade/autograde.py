@@ -100,7 +100,7 @@ def grade_with(
     gc.freeze()  # what exists by now outlives the batch: spare it the collector meanwhile
     try:
         with tempfile.TemporaryDirectory(prefix="course-grade-") as staging:
-            pool.configure(limits or limits_of(course), visible_paths(course.root), unsafe)
+            pool.configure(limits or limits_of(course), visible_paths(), unsafe)
             released = sync_gradebook(course, assignment)
             expected = _expected_notebooks(course, assignment)
             checksums = {name: released_checksums(nb) for name, nb in released.items()}

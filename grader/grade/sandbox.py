@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib.util
 import os
 import platform
 import resource
@@ -126,29 +127,25 @@ def _mapped_bytes() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def visible_paths(course_root: Path) -> list[Path]:
-    """What student code may read: the Python installation and the course's packages.
+def visible_paths() -> list[Path]:
+    """What student code may read: the Python installation and the course's two packages.
 
-    Every folder on ``sys.path`` is visible except the course root itself (and anything
-    above it), of which only ``exercises/`` and ``grader/`` are: the rest of the course is
-    the instructor's (solutions, gradebook, submissions).
+    The prefixes of the installation (standard library, site-packages) are visible whole.
+    Any other folder on ``sys.path`` is not: an editable install puts the course's own
+    checkout there, solutions (``source/``) included. Of it, only the folders of the
+    ``exercises`` and ``grader`` packages, wherever they are imported from, are visible.
     """
-    root = course_root.resolve()
-    candidates = [Path(sys.base_prefix), Path(sys.prefix), Path(sys.exec_prefix)]
-    candidates += [Path(entry) for entry in sys.path if entry]
-    visible: list[Path] = []
-    for path in candidates:
-        try:
-            path = path.resolve()
-        except OSError:
-            continue
-        if not path.exists() or path == root or path in root.parents or path == Path("/"):
-            continue
-        if path not in visible:
+    prefixes = {Path(p).resolve() for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
+    visible = [p for p in sorted(prefixes) if p.exists() and p != Path("/")]
+    for entry in sys.path:
+        path = Path(entry or ".").resolve()
+        inside = any(path.is_relative_to(prefix) for prefix in prefixes)
+        if inside and path.exists() and not any(path.is_relative_to(v) for v in visible):
             visible.append(path)
     for package in ("exercises", "grader"):
-        if (root / package).is_dir():
-            visible.append(root / package)
+        spec = importlib.util.find_spec(package)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            visible.append(Path(location).resolve())
     return visible
 
 

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from grader.grade.sandbox import Limits, visible_paths
 from grader.grade.workers import Job, WorkerPool
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
     with WorkerPool(1) as workers:
-        workers.configure(Limits(cell_timeout=5), visible_paths(ROOT))
+        workers.configure(Limits(cell_timeout=5), visible_paths())
         yield workers
 
 

@@ -75,18 +75,23 @@ def _source() -> nbformat.NotebookNode:
     return nb
 
 
+def _secret_paths(course: Course, home: Path) -> list[Path]:
+    """What the reader tries to open: the instructor's, the neighbour's, the checkout's."""
+    return [
+        course.root / "source" / ASSIGNMENT / "exercice.ipynb",
+        course.root / "gradebook.db",
+        course.root / "nbgrader_config.py",
+        course.submitted_dir / "sage" / ASSIGNMENT / "exercice.ipynb",
+        home / ".ssh" / "id_rsa",
+        REPO / "source" / "01-cluetrain" / "exercice.ipynb",  # the checkout's own solutions
+        REPO / "nbgrader_config.py",
+    ]
+
+
 def _attacks(course: Course, home: Path, marker: Path) -> dict[str, str]:
     """Student → the first answer cell they hand in."""
     root = course.root
-    neighbour = course.submitted_dir / "sage" / ASSIGNMENT / "exercice.ipynb"
-    reads = [
-        root / "source" / ASSIGNMENT / "exercice.ipynb",
-        root / "gradebook.db",
-        root / "nbgrader_config.py",
-        neighbour,
-        home / ".ssh" / "id_rsa",
-        Path("/proc/1/environ"),
-    ]
+    reads = _secret_paths(course, home)
     return {
         "sage": RIGHT,
         "remonte": (
@@ -110,7 +115,7 @@ def _attacks(course: Course, home: Path, marker: Path) -> dict[str, str]:
         ),
         "lecteur": (
             "import os\n"
-            f"for path in {[str(p) for p in reads]!r}:\n"
+            f"for path in {[str(p) for p in reads] + ['/proc/1/environ']!r}:\n"
             "    try:\n        print(path, open(path, 'rb').read()[:100000])\n"
             "    except Exception as e:\n        print(path, type(e).__name__)\n"
             "print(dict(os.environ))\nprint(os.listdir('/'), os.listdir(os.path.expanduser('~')))\n"
@@ -282,7 +287,8 @@ def test_no_process_outlives_the_batch(attacked):
 def test_no_secret_reaches_any_output_or_feedback(attacked):
     course = attacked[0]
     out = _outputs(course, "lecteur")
-    assert "FileNotFoundError" in out  # the course, the home, other processes: not there
+    for path in _secret_paths(course, attacked[4]):
+        assert f"{path} FileNotFoundError" in out  # not in the sandbox at all
     shown = _everything_shown(course)
     for secret in (HIDDEN, SOLUTION, ENV_SECRET, HOME_SECRET):
         assert secret not in shown, secret
