@@ -41,7 +41,10 @@ from grader.grade.submissions import (
     find_submitted_notebook,
     inspect_notebook,
     released_checksums,
+    renumber_cell_ids,
+    restore_grading_metadata,
     restore_missing_cells,
+    symlinks_in,
     tampered_cells,
 )
 from grader.grade.workers import Job, JobResult, WorkerError, WorkerPool
@@ -75,6 +78,7 @@ def limits_of(course: Course) -> Limits:
     return Limits(
         cell_timeout=float(timeout or Limits.cell_timeout),
         memory_mb=int(grader.get("memory_mb", Limits.memory_mb)),
+        total_memory_mb=int(grader.get("total_memory_mb", Limits.total_memory_mb)),
         output_chars=int(grader.get("output_chars", Limits.output_chars)),
         file_mb=int(grader.get("file_mb", Limits.file_mb)),
     )
@@ -263,6 +267,8 @@ class _Batch:
         Sanitizing only reads the gradebook (the assignment's cells), never writes to it.
         """
         student, origin = submission.result.student, submission.origin
+        if self._linked_away(submission.result, origin):
+            return
         graded = self.course.autograded_dir / student / self.assignment
         if graded.exists():
             shutil.rmtree(graded)
@@ -289,14 +295,44 @@ class _Batch:
             self.pool.submit(job)
             submission.waiting.add(name)
 
+    def _linked_away(self, result: StudentResult, origin: Path) -> bool:
+        """Whether the submission folder is, or holds, symbolic links (reported).
+
+        A folder that is itself a link (to another student's, say) is not graded at all;
+        links inside it are skipped by every step.
+        """
+        home = self.course.submitted_dir / result.student
+        if home.is_symlink() or origin.is_symlink():
+            result.graded = False
+            result.messages.append(
+                "Votre dossier de rendu est un lien symbolique vers un autre dossier : il n'a "
+                "pas été corrigé ; contactez votre enseignant·e."
+            )
+            result.flags.append("submission folder is a symbolic link: not graded")
+            return True
+        links = symlinks_in(origin) if origin.is_dir() else []
+        if links:
+            shown = ", ".join(links[:10])
+            result.messages.append(
+                f"Votre rendu contient des liens symboliques ({shown}) : ils ont été ignorés."
+            )
+            result.flags.append(f"symbolic links ignored: {shown}")
+        return False
+
     def _copy_files(self, origin: Path, graded: Path) -> None:
-        """Other files as nbgrader lays them out: the student's, then the source's on top."""
+        """Other files as nbgrader lays them out: the student's, then the source's on top.
+
+        Symbolic links are never followed (the student's are reported by
+        :meth:`_linked_away`).
+        """
         graded.mkdir(parents=True)
         source = self.course.source_dir / self.assignment
         for folder in (origin, source):
             for path in sorted(folder.rglob("*")):
                 relative = path.relative_to(folder)
-                if not path.is_file() or self._ignored(relative):
+                if self._ignored(relative) or (folder == origin and _linked(path, origin)):
+                    continue
+                if not path.is_file():
                     continue
                 target = graded / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -340,6 +376,14 @@ class _Batch:
             )
             result.flags.append(f"{path.name}: unreadable")
             return None
+        regraded = restore_grading_metadata(inspection.notebook, reference)
+        if regraded:
+            result.messages.append(
+                f"Dans « {name}.ipynb », les réglages de correction de cellules avaient été "
+                f"modifiés ({', '.join(regraded)}) : ceux de l'exercice distribué ont été "
+                "rétablis pour la correction."
+            )
+            result.flags.append(f"{name}.ipynb: grading metadata edited: {', '.join(regraded)}")
         duplicated = drop_duplicate_ids(inspection.notebook)
         if duplicated:
             result.messages.append(
@@ -355,6 +399,7 @@ class _Batch:
                 "d'origine pour la correction ; une réponse supprimée compte 0 point."
             )
             result.flags.append(f"{name}.ipynb: deleted cells restored: {', '.join(restored)}")
+        renumber_cell_ids(inspection.notebook)
         edited = [
             c
             for c in tampered_cells(inspection.notebook, self.checksums.get(name, {}))
@@ -437,6 +482,12 @@ class _Batch:
         folder.mkdir(parents=True, exist_ok=True)
         text = "\n".join(result.messages) or "Aucune remarque sur la correction automatique."
         (folder / MESSAGES_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def _linked(path: Path, folder: Path) -> bool:
+    """Whether ``path``, or a folder between it and ``folder``, is a symbolic link."""
+    relative = path.relative_to(folder)
+    return any((folder / step).is_symlink() for step in [relative, *relative.parents][:-1])
 
 
 def _instructors(cell: nbformat.NotebookNode) -> bool:

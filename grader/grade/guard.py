@@ -95,6 +95,36 @@ def culprit(frame: Any, trusted: set[int]) -> str | None:
     return None
 
 
+def student_on_stack(frame: Any, trusted: set[int]) -> bool:
+    """Whether student code is anywhere between ``frame`` and the cell being run.
+
+    What an instructor's cell prints or shows is its own; what a student function prints
+    when a test calls it (or when it is formatted) is the student's, and may carry what the
+    function saw of the test.
+    """
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        index = _cell_index(filename)
+        if index is not None and index not in trusted:
+            return True
+        if index is None and filename.startswith("<") and not filename.startswith("<frozen"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def student_class(cls: type) -> bool:
+    """A class defined in a cell (or built by student code): its methods are the student's."""
+    for klass in cls.__mro__:
+        if klass is object or klass.__module__ == "builtins":
+            continue
+        if klass.__module__ == "__main__":
+            return True
+        if any(_planted(value) for value in list(vars(klass).values())):
+            return True
+    return False
+
+
 def watch(trusted: set[int], report: Callable[[str], None]) -> None:
     """Add the audit hook; ``report`` gets one line per suspicious event (at most 50)."""
     state = {"busy": False, "sent": 0}

@@ -15,6 +15,7 @@ import io
 import linecache
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from IPython.core.compilerop import CachingCompiler
@@ -23,8 +24,19 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
+from grader.grade import guard
+
 #: What a cell may print before the rest is dropped (the student is told in the output).
 DEFAULT_OUTPUT_LIMIT = 1_000_000
+#: What replaces, in an instructor's cell, what student code printed or showed meanwhile.
+WITHHELD = {
+    "stdout": "[… ce que votre code a affiché pendant ce test n'est pas montré …]\n",
+    "stderr": (
+        "[… votre code a écrit sur la sortie d'erreur pendant ce test, qui échoue donc ; "
+        "le détail n'est pas montré …]\n"
+    ),
+    "result": "[valeur produite par votre code : non montrée]",
+}
 #: What ipykernel sets ``MPLBACKEND`` to.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -34,6 +46,11 @@ class OutputSink:
 
     def __init__(self, output_limit: int = DEFAULT_OUTPUT_LIMIT) -> None:
         self.output_limit = output_limit
+        #: During an instructor's cell: whether the output being made comes from student
+        #: code (a function the test calls); such output is replaced by a fixed note, so
+        #: nothing student code saw of a hidden test reaches feedback.
+        self.from_student: Callable[[], bool] | None = None
+        self._withheld: set[str] = set()
         self.outputs: list[dict[str, Any]] = []
         self._printed = 0
         self._truncated = False
@@ -44,6 +61,19 @@ class OutputSink:
         self._printed = 0
         self._truncated = False
         self._clear_on_next = False
+        self._withheld = set()
+
+    def _withhold(self, name: str) -> bool:
+        """Whether to drop this output; the first dropped one of a stream leaves a note.
+
+        A note on stderr keeps nbgrader's rule (a test that wrote on stderr fails).
+        """
+        if self.from_student is None or not self.from_student():
+            return False
+        if name not in self._withheld:
+            self._withheld.add(name)
+            self._stream_text(name, WITHHELD[name])
+        return True
 
     def _append(self, output: dict[str, Any]) -> None:
         if self._clear_on_next:
@@ -52,7 +82,7 @@ class OutputSink:
         self.outputs.append(output)
 
     def stream(self, name: str, text: str) -> None:
-        if not text:
+        if not text or self._withhold(name):
             return
         room = self.output_limit - self._printed
         self._printed += len(text)
@@ -74,6 +104,8 @@ class OutputSink:
             self._append({"output_type": "stream", "name": name, "text": text})
 
     def display(self, data: dict, metadata: dict | None) -> None:
+        if self._withhold("stdout"):
+            return
         self._append({"output_type": "display_data", "data": data, "metadata": metadata or {}})
 
     def result(self, data: dict, metadata: dict | None, count: int) -> None:
@@ -133,6 +165,16 @@ class _DisplayHook(DisplayHook):
     def write_output_prompt(self) -> None:
         pass
 
+    def compute_format_data(self, result: Any) -> tuple[dict, dict]:
+        """In an instructor's cell, a value of the student's class shows nothing of itself.
+
+        Its ``repr`` is student code run by the test; a number keeps nbgrader's partial
+        credit, since numbers are never the student's class.
+        """
+        if self.shell.sink.from_student is not None and guard.student_class(type(result)):
+            return {"text/plain": WITHHELD["result"]}, {}
+        return super().compute_format_data(result)
+
     def write_format_data(self, format_dict: dict, md_dict: dict | None = None) -> None:
         self._data, self._metadata = format_dict, md_dict or {}
 
@@ -191,11 +233,23 @@ class GradingShell(InteractiveShell):
         self.sink.error(etype.__name__, str(evalue), list(stb))
 
     def run(
-        self, source: str, name: str = "<cellule-?>", hide_source: bool = False
+        self,
+        source: str,
+        name: str = "<cellule-?>",
+        hide_source: bool = False,
+        trusted: set[int] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Execute one cell (its code named ``name``); return its outputs and count."""
+        """Execute one cell (its code named ``name``); return its outputs and count.
+
+        With ``trusted`` (the indexes of the instructor's cells), the cell is the
+        instructor's: what student code prints or shows while it runs is withheld.
+        """
         self.compile.next_name, self.compile.hide_source = name, hide_source
         self.sink.start()
+        if trusted is None:
+            self.sink.from_student = None
+        else:
+            self.sink.from_student = lambda: guard.student_on_stack(sys._getframe(2), trusted)
         stdout, stderr = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _Stream("stdout", self.sink), _Stream("stderr", self.sink)
         try:

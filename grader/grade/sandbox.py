@@ -95,6 +95,7 @@ class Limits:
 
     cell_timeout: float = 60.0  # seconds per cell (nbgrader's Execute.timeout)
     memory_mb: int = 1024  # on top of what the warm interpreter already maps, per process
+    total_memory_mb: int = 1536  # private memory of all its processes together
     output_chars: int = 1_000_000  # printed per cell before the rest is dropped
     file_mb: int = 64  # largest file the code may write
     disk_mb: int = 256  # everything it may write, all files together (in memory)

@@ -6,11 +6,16 @@ French, because the message goes to the student.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbformat.v4.nbbase import random_cell_id
 from nbformat.v4.rwbase import rejoin_lines
 from nbgrader.utils import compute_checksum
 
@@ -28,9 +33,17 @@ def inspect_notebook(path: Path) -> Inspection:
     """Read a submitted notebook as nbformat 4; never raises, whatever the file holds."""
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = _read_regular_file(path, MAX_NOTEBOOK_BYTES)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Inspection(path, problem=f"« {name} » est un lien symbolique, pas un fichier.")
         return Inspection(path, problem=f"« {name} » n'a pas pu être lu ({error.strerror}).")
+    if raw is None:
+        return Inspection(
+            path,
+            problem=f"« {name} » dépasse {MAX_NOTEBOOK_BYTES // 2**20} Mo : ce n'est pas le "
+            "notebook de l'exercice (les images et vidéos ne se rendent pas dans le notebook).",
+        )
     if not raw.strip():
         return Inspection(path, problem=f"« {name} » est vide.")
     try:
@@ -53,6 +66,39 @@ def inspect_notebook(path: Path) -> Inspection:
     except Exception:  # nbformat raises many kinds on hostile input
         return Inspection(path, problem=f"« {name} » n'a pas la structure d'un notebook.")
     return Inspection(path, notebook=json.loads(json.dumps(nb)))
+
+
+#: A submitted notebook larger than this is not read (an exercise's is well under 5 MB).
+MAX_NOTEBOOK_BYTES = 100 * 2**20
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or ``None`` if larger than ``limit``; a symlink raises ELOOP.
+
+    ``O_NOFOLLOW`` refuses the link itself at open time, so a link swapped in after a
+    check is refused too.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "pas un fichier ordinaire")
+        raw = handle.read(limit + 1)
+    return None if len(raw) > limit else raw
+
+
+def symlinks_in(folder: Path) -> list[str]:
+    """The symbolic links in a submission folder (relative paths), never followed.
+
+    A link could bring another student's notebook or an instructor's file into the
+    grading; links are reported and every step skips them.
+    """
+    found = []
+    for parent, dirs, files in os.walk(folder, followlinks=False):
+        for entry in [*dirs, *files]:
+            path = Path(parent, entry)
+            if path.is_symlink():
+                found.append(str(path.relative_to(folder)))
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -96,10 +142,97 @@ def restore_missing_cells(nb: dict, reference: list[ReferenceCell]) -> list[str]
     return restored
 
 
+#: The fields of a cell's nbgrader metadata that decide how it is graded, in the words of
+#: the message the student reads.
+GRADING_FIELDS = {
+    "grade": "notée",
+    "solution": "réponse",
+    "locked": "lecture seule",
+    "task": "tâche",
+    "points": "points",
+}
+
+
+def restore_grading_metadata(nb: dict, reference: list[ReferenceCell]) -> list[str]:
+    """Give each exercise cell the grading metadata of the release, in place.
+
+    Which cells are tests, answers or read-only, and their points, are the gradebook's
+    (``reference``), never the student's copy: a test set to ``grade: false``, changed
+    points or a changed cell type are put back, and nbgrader metadata naming no cell of
+    the release (a fake test, a renamed id) is removed, so the cell is graded as the
+    student's own code and the original is restored as missing. Metadata too mangled to
+    read is removed the same way, so no edit makes a notebook ungradable. Returns one
+    description per change, as "grade id (what)".
+    """
+    known = {ref.grade_id: ref for ref in reference}
+    changes = []
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        nb["cells"] = cells = []
+    cells[:] = [cell for cell in cells if isinstance(cell, dict)]
+    for cell in cells:
+        if not isinstance(cell.get("metadata"), dict):
+            cell["metadata"] = {}
+        grading = cell["metadata"].get("nbgrader")
+        if grading is None:
+            continue
+        grade_id = grading.get("grade_id") if isinstance(grading, dict) else None
+        ref = known.get(grade_id) if isinstance(grade_id, str) else None
+        if ref is None:
+            del cell["metadata"]["nbgrader"]
+            changes.append(f"{str(grade_id)[:40]} (métadonnées inconnues de l'exercice)")
+            continue
+        changed = [
+            word for key, word in GRADING_FIELDS.items() if grading.get(key) != _expected(ref, key)
+        ]
+        if cell.get("cell_type") != ref.cell_type:
+            changed.append("type de cellule")
+            _set_cell_type(cell, ref.cell_type)
+        cell["metadata"].update(json.loads(json.dumps(ref.metadata)))
+        if changed:
+            changes.append(f"{grade_id} ({', '.join(changed)})")
+    return changes
+
+
+def _expected(ref: ReferenceCell, key: str) -> object:
+    return ref.metadata["nbgrader"].get(key, False if key != "points" else None)
+
+
+def _set_cell_type(cell: dict, cell_type: str) -> None:
+    cell["cell_type"] = cell_type
+    if cell_type == "code":
+        cell.setdefault("outputs", [])
+        cell.setdefault("execution_count", None)
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+
+
+def renumber_cell_ids(nb: dict) -> None:
+    """Give a fresh id to each cell whose nbformat id is missing, invalid or a duplicate.
+
+    Grading never goes by these ids (nbgrader's are the grade ids), but a notebook with
+    duplicated ids fails validation wherever it is opened next (feedback, formgrader).
+    """
+    if nb.get("nbformat_minor", 0) < 5:
+        return
+    seen: set[str] = set()
+    for cell in nb.get("cells", []):
+        cell_id = cell.get("id")
+        if not isinstance(cell_id, str) or not CELL_ID.fullmatch(cell_id) or cell_id in seen:
+            cell["id"] = cell_id = random_cell_id()
+        seen.add(cell_id)
+
+
+#: What nbformat 4.5 allows as a cell id.
+CELL_ID = re.compile(r"[a-zA-Z0-9-_]{1,64}")
+
+
 def _grade_id(cell: object) -> str | None:
-    if not isinstance(cell, dict):
+    if not isinstance(cell, dict) or not isinstance(cell.get("metadata"), dict):
         return None
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    grading = cell["metadata"].get("nbgrader")
+    return grading.get("grade_id") if isinstance(grading, dict) else None
 
 
 def _index_of(cells: list, grade_id: str) -> int | None:
@@ -126,12 +259,14 @@ def find_submitted_notebook(
     one, that notebook is graded in its place (and the renaming reported).
     """
     exact = folder / f"{name}.ipynb"
+    if exact.is_symlink():
+        return None, None  # reported with the other links (:func:`symlinks_in`)
     if exact.is_file():
         return exact, None
     others = [
         path
         for path in sorted(folder.glob("*.ipynb"))
-        if path.is_file() and path.stem not in expected
+        if path.is_file() and not path.is_symlink() and path.stem not in expected
     ]
     if len(others) == 1:
         return others[0], others[0].name

@@ -49,6 +49,8 @@ INTERRUPT_GRACE = 2.0
 MAX_RESTARTS = 3
 #: The largest message a child may send (a cell's outputs, as JSON); beyond, it is killed.
 MAX_MESSAGE = 64 * 1024 * 1024
+#: How often the memory of each submission's processes is summed (seconds).
+MEMORY_CHECK_EVERY = 0.25
 #: What a child may say it did with a cell's output types.
 OUTPUT_TYPES = {"stream", "display_data", "execute_result", "error"}
 
@@ -281,6 +283,7 @@ class _Run:
     interrupted: bool = False
     started: float = field(default_factory=time.monotonic)
     greeted: bool = False
+    over_memory: int = 0  # the private memory (bytes) that broke the budget, if any
 
 
 class _Zygote:
@@ -300,6 +303,7 @@ class _Zygote:
         self.queue: deque[Job] = deque()
         self.running: dict[int, _Run] = {}
         self.stopping = False
+        self._next_memory_check = 0.0
 
     def serve(self) -> None:
         while not (self.stopping and not self.queue and not self.running):
@@ -311,7 +315,7 @@ class _Zygote:
     def _step(self) -> None:
         now = time.monotonic()
         deadlines = [run.deadline for run in self.running.values()]
-        timeout = max(0.0, min([*deadlines, now + 0.5]) - now)
+        timeout = max(0.0, min([*deadlines, now + MEMORY_CHECK_EVERY]) - now)
         sources: list[Any] = [] if self.stopping else [self.conn]
         sources += [run.events for run in self.running.values()]
         for ready in wait(sources, timeout):
@@ -320,6 +324,7 @@ class _Zygote:
             else:
                 self._from_child(next(r for r in self.running.values() if r.events is ready))
         self._enforce_deadlines()
+        self._enforce_memory()
         self._reap_silent_deaths()
 
     def _from_parent(self) -> None:
@@ -453,6 +458,25 @@ class _Zygote:
                 _signal_group(run.pid, signal.SIGKILL)
                 self._died(run, _exit_status(run.pid))
 
+    def _enforce_memory(self) -> None:
+        """Kill a submission whose processes together hold more than its memory budget.
+
+        The per-process address-space limit cannot see a submission that spreads over many
+        processes; this sums the private memory of the child's whole process tree (PID
+        namespace included), a few times a second.
+        """
+        if not self.running or time.monotonic() < self._next_memory_check:
+            return
+        self._next_memory_check = time.monotonic() + MEMORY_CHECK_EVERY
+        budget = self.limits.total_memory_mb * 1024 * 1024
+        children = _process_children()
+        for run in list(self.running.values()):
+            used = sum(_private_bytes(pid) for pid in _tree(run.pid, children))
+            if used > budget:
+                run.over_memory = used
+                _signal_group(run.pid, signal.SIGKILL)
+                self._died(run, _exit_status(run.pid))
+
     def _reap_silent_deaths(self) -> None:
         """A child whose grandchildren keep the pipe open cannot signal EOF: poll it."""
         for run in list(self.running.values()):
@@ -482,10 +506,15 @@ class _Zygote:
             self._send(run.result)
             return
         timed_out = run.interrupted
-        error = _timeout_error(self.limits.cell_timeout) if timed_out else _death_error(status)
+        if run.over_memory:
+            error, kind = _memory_error(self.limits.total_memory_mb), "memory"
+        elif timed_out:
+            error, kind = _timeout_error(self.limits.cell_timeout), "timeout"
+        else:
+            error, kind = _death_error(status), "died"
         kept_errors = {i: outs for i, outs in run.result.outputs.items() if i in run.skip}
         kept_errors[cell] = [error]
-        run.result.incidents.append(Incident(cell, "timeout" if timed_out else "died", status))
+        run.result.incidents.append(Incident(cell, kind, status))
         if run.restarts >= MAX_RESTARTS:
             run.result.outputs.update(kept_errors)
             self._send(run.result)
@@ -610,6 +639,60 @@ def _timeout_error(seconds: float) -> dict[str, Any]:
     }
 
 
+def _memory_error(megabytes: int) -> dict[str, Any]:
+    text = (
+        f"Votre code a utilisé plus de mémoire que les {megabytes} Mo permis pour tout le "
+        "rendu (tous ses processus ensemble) : la cellule a été arrêtée et n'a pas été notée."
+    )
+    return {
+        "output_type": "error",
+        "ename": "MemoryError",
+        "evalue": text,
+        "traceback": [f"MemoryError: {text}"],
+    }
+
+
+def _process_children() -> dict[int, list[int]]:
+    """Parent PID → child PIDs, for every process this one can see."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    return children
+
+
+def _tree(root: int, children: dict[int, list[int]]) -> list[int]:
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
+
+
+def _private_bytes(pid: int) -> int:
+    """Memory only this process holds (private pages and swap); what forks share is not.
+
+    A fresh child shares the warm interpreter with the zygote, copy-on-write: only what
+    the student's code allocates, or writes over, becomes private.
+    """
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith((b"Private_Clean:", b"Private_Dirty:", b"Swap:")):
+                    total += int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return 0  # gone meanwhile, or not ours to read: the address-space limit remains
+    return total
+
+
 def _death_error(status: str) -> dict[str, Any]:
     text = (
         f"Le processus qui exécutait cette cellule s'est arrêté ({status}). La cellule "
@@ -675,7 +758,9 @@ def _child(
                     say({"kind": "alert", "what": f"{what} remplacé (rétabli avant le test)"})
                 for name in guard.lying_values(shell.user_ns):
                     say({"kind": "alert", "what": f"la valeur « {name} » redéfinit =="})
-            outputs, count = shell.run(command["source"], guard.cell_name(index), trusted)
+            outputs, count = shell.run(
+                command["source"], guard.cell_name(index), trusted, job.trusted if trusted else None
+            )
             command = None
             say({"kind": "done", "index": index, "outputs": outputs, "count": count,
                  "token": token})  # fmt: skip

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from grader.build.release import build
 from grader.course import Course
@@ -36,6 +37,7 @@ SOLUTION = "CANARI-SOLUTION-8c2e"
 ENV_SECRET = "CANARI-ENV-41aa"
 HOME_SECRET = "CANARI-HOME-93b0"
 NEIGHBOUR = "CANARI-VOISIN-77c4"
+TOLD = "CANARI-DIT-PENDANT-LE-TEST-2b7e"
 SURVIVOR = "3141.5926"  # the argument of the `sleep` a survivor would leave running
 RIGHT = "def premiere():\n    return 42\n"
 WRONG = "def premiere():\n    return 0\n"
@@ -166,7 +168,52 @@ def _attacks(course: Course, home: Path, marker: Path) -> dict[str, str]:
             "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\n"
             "except OSError as e:\n    print(e)\n" + RIGHT
         ),
+        "gourmand": (  # each process under its own limit, all of them far over the budget
+            "import os, time\nfor _ in range(6):\n    if os.fork() == 0:\n"
+            "        block = bytearray(200 * 2**20)\n        time.sleep(30)\n        os._exit(0)\n"
+            "time.sleep(30)\n" + RIGHT
+        ),
+        "bavard": (  # what the function prints when a (hidden) test calls it
+            f"def premiere():\n    print('{TOLD}')\n    return 42\n"
+        ),
+        "desactive": WRONG,
+        "gonfle": RIGHT,
+        "bonus": WRONG,
+        "renomme": WRONG,
+        "mutant": WRONG,
+        "lien": RIGHT,
     }
+
+
+def _set(cell, **fields) -> None:
+    cell.metadata["nbgrader"].update(fields)
+
+
+def _tamper(student: str, nb: nbformat.NotebookNode, folder: Path, course: Course) -> None:
+    """The metadata and file-system edits of the students who attack grading itself."""
+    if student == "desactive":  # no test is a test any more
+        for index in (2, 3, 5):
+            _set(nb.cells[index], grade=False)
+    elif student == "gonfle":
+        _set(nb.cells[5], points=100)
+    elif student == "bonus":
+        fake = nbformat.v4.new_code_cell(
+            "pass", metadata=nbgrader_meta("bonus", grade=True, locked=True, points=50)
+        )
+        nb.cells.append(fake)
+    elif student == "renomme":
+        _set(nb.cells[2], grade_id="test-1-autre")
+    elif student == "mutant":
+        nb.cells[2].cell_type = "markdown"
+        del nb.cells[2]["outputs"], nb.cells[2]["execution_count"]
+        nb.cells[3].metadata["nbgrader"] = "n'importe quoi"
+        for cell in nb.cells:
+            cell["id"] = "meme-id"
+    elif student == "lien":
+        (folder / "exercice.ipynb").unlink()
+        neighbour = course.submitted_dir / "sage" / ASSIGNMENT / "exercice.ipynb"
+        (folder / "exercice.ipynb").symlink_to(neighbour)
+        (folder / "voisin.txt").symlink_to(course.source_dir / ASSIGNMENT / "exercice.ipynb")
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -185,7 +232,8 @@ def attacked(tmp_path_factory):
     (home / ".ssh" / "id_rsa").write_text(HOME_SECRET)
     root.mkdir()
     (root / "nbgrader_config.py").write_text(
-        (REPO / "nbgrader_config.py").read_text("utf-8") + "\nc.Execute.timeout = 10\n",
+        (REPO / "nbgrader_config.py").read_text("utf-8")
+        + "\nc.Execute.timeout = 10\nc.CourseGrader.total_memory_mb = 600\n",
         encoding="utf-8",
     )
     (root / "source" / ASSIGNMENT).mkdir(parents=True)
@@ -200,6 +248,12 @@ def attacked(tmp_path_factory):
         folder = course.submitted_dir / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / "exercice.ipynb")
+    for student in _attacks(course, home, marker):
+        folder = course.submitted_dir / student / ASSIGNMENT
+        nb = nbformat.read(folder / "exercice.ipynb", 4)
+        _tamper(student, nb, folder, course)
+        if not (folder / "exercice.ipynb").is_symlink():
+            (folder / "exercice.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     before = {"submitted": _digest(course.submitted_dir), "source": _digest(root / "source")}
     env = {**os.environ, "HOME": str(home), "COURSE_SECRET": ENV_SECRET}
     command = [str(Path(sys.executable).parent / "course"), "grade", ASSIGNMENT]
@@ -237,7 +291,11 @@ def _everything_shown(course: Course) -> str:
 
     (The graded notebooks themselves hold the hidden tests, as nbgrader's do: they are
     the instructor's.)"""
-    texts = [_outputs(course, path.name) for path in course.autograded_dir.iterdir()]
+    texts = [
+        _outputs(course, path.name)
+        for path in course.autograded_dir.iterdir()
+        if (path / ASSIGNMENT / "exercice.ipynb").exists()
+    ]
     texts += [p.read_text("utf-8") for p in course.autograded_dir.rglob("*.txt")]
     for path in (course.root / "feedback").rglob("*"):
         if path.is_file():
@@ -335,3 +393,61 @@ def test_the_flooding_attacks_hit_their_budget(attacked):
     course = attacked[0]
     assert "refusé" in _outputs(course, "bombe")
     assert "refusé" in _outputs(course, "disque")
+
+
+def _messages(course: Course, student: str) -> str:
+    return (course.autograded_dir / student / ASSIGNMENT / "messages-correction.txt").read_text(
+        "utf-8"
+    )
+
+
+def test_a_submission_over_its_memory_budget_loses_that_cell_only(attacked):
+    course, result, *_ = attacked
+    assert "tous ses processus ensemble" in _outputs(
+        course, "gourmand"
+    )  # the budget, not one rlimit
+    assert "mémoire" in _messages(course, "gourmand")
+    assert _totals(course)["gourmand"] == 1  # its answer cell died; the other answer counts
+
+
+def test_what_a_function_prints_during_a_test_is_withheld(attacked):
+    course, *_ = attacked
+    nb = nbformat.read(course.autograded_dir / "bavard" / ASSIGNMENT / "exercice.ipynb", 4)
+    test_outputs = json.dumps([nb.cells[i].outputs for i in (2, 3)], ensure_ascii=False)
+    assert TOLD not in test_outputs and "n'est pas montré" in test_outputs
+    assert TOLD not in _outputs(course, "bavard")  # the answer cell does not call it
+    assert _totals(course)["bavard"] == 3  # printing is not failing
+
+
+@pytest.mark.parametrize(
+    ("student", "total", "named"),
+    [
+        ("desactive", 1, "test-1 (notée"),
+        ("gonfle", 3, "test-2 (points)"),
+        ("bonus", 1, "bonus (métadonnées inconnues"),
+        ("renomme", 1, "test-1-autre (métadonnées inconnues"),
+        ("mutant", 1, "test-1 (type de cellule)"),
+    ],
+)
+def test_grading_metadata_comes_from_the_release(attacked, student, total, named):
+    course, result, *_ = attacked
+    assert named in _flags(result, student), _flags(result, student)
+    assert named in _messages(course, student)
+    assert _totals(course)[student] == total
+    with Gradebook(course.db_url, str(course.config.CourseDirectory.course_id)) as gb:
+        cells = gb.find_notebook("exercice", ASSIGNMENT).grade_cells
+        assert {cell.name: cell.max_score for cell in cells} == {
+            "test-1": 1,
+            "test-cache": 1,
+            "test-2": 1,
+        }
+        assert gb.find_submission(ASSIGNMENT, student).max_score == 3
+
+
+def test_a_symbolic_link_is_reported_and_never_followed(attacked):
+    course, result, *_ = attacked
+    assert "symbolic links ignored: exercice.ipynb, voisin.txt" in _flags(result, "lien")
+    assert _totals(course)["lien"] == 0  # the neighbour's notebook was not graded as theirs
+    graded = course.autograded_dir / "lien" / ASSIGNMENT
+    assert not (graded / "voisin.txt").exists()
+    assert all(NEIGHBOUR not in p.read_text("utf-8", "replace") for p in graded.rglob("*"))
