@@ -12,12 +12,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from exercises.audit.page import MAX_BYTES, TIMEOUT_SECONDS, AuditError
 from grader.course import SCHOOL_TIMEZONE, Course, CourseError, safe_db_url
 
+#: Text from submissions (names, files, messages) is printed through ``escape``: a file
+#: named "[bold red]x.ipynb" is shown as it is, not as Rich markup.
 console = Console()
 errors = Console(stderr=True)
 
@@ -43,7 +46,7 @@ def _out(course: Course, given: Path | None, default: str) -> Path:
 
 def _advance(progress: Progress, item: str) -> None:
     task = progress.tasks[0].id
-    progress.update(task, advance=1, item=item)
+    progress.update(task, advance=1, item=escape(item))
 
 
 def _quiet_libraries() -> None:
@@ -169,10 +172,10 @@ def _print_results(results: list) -> None:
     table = Table("student", "score", "status", "message to the student")
     for result in results:
         table.add_row(
-            result.student,
+            escape(result.student),
             f"{result.score:g} / {result.max_score:g}",
             result.status,
-            "\n".join(result.messages),
+            escape("\n".join(result.messages)),
         )
     console.print(table)
     failed = [r for r in results if not r.graded]
@@ -185,9 +188,12 @@ def _print_results(results: list) -> None:
         console.print(
             f"  failed  {result.student}: {'; '.join(result.flags) or 'see messages'}",
             soft_wrap=True,
+            markup=False,
         )
     for result in flagged:
-        console.print(f"  flagged {result.student}: {'; '.join(result.flags)}", soft_wrap=True)
+        console.print(
+            f"  flagged {result.student}: {'; '.join(result.flags)}", soft_wrap=True, markup=False
+        )
 
 
 @main.command("export")
@@ -250,7 +256,7 @@ def export_command(
 
 def _warn(students: list[str], why: str) -> None:
     if students:
-        console.print(f"[yellow]{len(students)} student(s) {why}:[/] {', '.join(students)}")
+        console.print(f"[yellow]{len(students)} student(s) {why}:[/] {escape(', '.join(students))}")
 
 
 @main.command("feedback")
@@ -313,7 +319,7 @@ def collect_command(
     for line in report.lines:
         style = styles.get(line.outcome, "")
         outcome = f"[{style}]{line.outcome}[/]" if style else line.outcome
-        table.add_row(line.source, line.student, outcome, line.detail)
+        table.add_row(escape(line.source), escape(line.student), outcome, escape(line.detail))
     console.print(table)
     console.print(
         f"{len(report.filed)} filed, {len(report.unchanged)} unchanged, "

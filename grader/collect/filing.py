@@ -6,12 +6,20 @@ derivation instead of a regular expression, and nothing is skipped in silence. E
 of the download ends up either filed or on a line of the report saying why not. The
 download itself is never modified; a submission already collected is only replaced with
 ``force``.
+
+The download is hostile (see ``archive``): besides what it refuses to read, filing never
+merges two students into one folder. Student ids that differ only by case are one folder
+on macOS and Windows, so they are refused, and so are several entries that a map matches
+by name alone. Notebook names match whatever their case and Unicode form, and different
+copies are settled by time, never by which one is written last.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,17 +29,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from nbgrader.api import MissingEntry
 from nbgrader.utils import parse_utc
 
-from grader.collect.archive import Download, Member, open_download
+from grader.collect.archive import Download, Member, ReadLimit, open_download
 from grader.collect.identities import LmsIdentity, save_identities
 from grader.collect.moodle import BLIND_NAME, MOODLE_PREFIX, find_moodle_path
 from grader.collect.roster import LmsEntry, Roster, derive_student_id
 from grader.course import SCHOOL_TIMEZONE, Course, CourseError
+from grader.grade.submissions import MAX_NOTEBOOK_BYTES  # a larger one is not read
 
 #: Moodle's server writes zip times in its own local time: by default the school's.
 DEFAULT_TIMEZONE = SCHOOL_TIMEZONE
 TIMESTAMP_FILE = "timestamp.txt"
-#: A notebook larger than this is not read (a zip can announce any size).
-MAX_NOTEBOOK_BYTES = 100 * 1024 * 1024
+#: nbgrader's timestamp.txt holds one date; a larger one is not read.
+MAX_TIMESTAMP_BYTES = 1024
 #: Outcomes of report lines that mean "the instructor has something to look at".
 PROBLEMS = frozenset({"not filed", "kept"})
 
@@ -111,6 +120,7 @@ def collect(
     with course.gradebook() as gb, open_download(source) as download:
         _report_unreadable(download, report)
         students = _students(download, assignment, roster, report)
+        _drop_colliding(students, course.submitted_dir, report)
         filer = _Filer(course, assignment, expected, zone, force, report)
         for student in sorted(students.values(), key=lambda s: s.student_id):
             if filer.file(student):
@@ -136,6 +146,8 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _report_unreadable(download: Download, report: CollectReport) -> None:
+    if not (download.members or download.unreadable or download.junk):
+        report.lines.append(Line("(download)", "", "not filed", "no file in the download"))
     for path, reason in download.unreadable:
         report.lines.append(Line(path, "", "not filed", reason))
     if download.junk:
@@ -171,27 +183,64 @@ def _students(
         student = students.setdefault(student_id, _Student(student_id))
         student.entries.append(entry)
         student.items.extend(items)
-    if roster is None:
-        _drop_ambiguous(students, claimed, report)
+    _drop_shared(students, claimed, roster, report)
     return students
 
 
-def _drop_ambiguous(
-    students: dict[str, _Student], claimed: dict[str, list[LmsEntry]], report: CollectReport
+def _drop_shared(
+    students: dict[str, _Student],
+    claimed: dict[str, list[LmsEntry]],
+    roster: Roster | None,
+    report: CollectReport,
 ) -> None:
-    """Without a map, two participants whose names give the same id cannot be told apart."""
+    """Several entries are one student only when the map names each by its LMS id.
+
+    Without a map, two participants whose names give the same id cannot be told apart; with
+    one, a name matches whatever its case and accents, so two entries it matches may be two
+    people ("Dupont/" and "dupont/"), or one of them an impostor.
+    """
     for student_id, entries in claimed.items():
-        if len({(entry.name, entry.lms_id) for entry in entries}) > 1:
-            del students[student_id]
-            for entry in entries:
-                report.lines.append(
-                    Line(
-                        entry.label,
-                        student_id,
-                        "not filed",
-                        "several LMS entries give this student id: give a --map",
-                    )
-                )
+        if len(entries) < 2 or (roster and all(map(roster.knows_lms_id, entries))):
+            continue
+        detail = (
+            "several entries of the download match this student of the map: none filed"
+            if roster
+            else "several LMS entries give this student id: give a --map"
+        )
+        if len({_nfc(entry.label) for entry in entries}) < len(entries):
+            detail += " (names that look the same, written with different characters)"
+        del students[student_id]
+        for entry in entries:
+            report.lines.append(Line(entry.label, student_id, "not filed", detail))
+
+
+def _folder_key(name: str) -> str:
+    """Names that macOS and Windows take for one folder (case, Unicode form, final dots)."""
+    return _nfc(name).casefold().rstrip(". ")
+
+
+def _drop_colliding(students: dict[str, _Student], submitted: Path, report: CollectReport) -> None:
+    """Never file two students into what some systems see as one folder: one would merge
+    into, or overwrite, the other, here or once the course is copied to another machine."""
+    existing: dict[str, set[str]] = defaultdict(set)
+    if submitted.is_dir():
+        for folder in submitted.iterdir():
+            existing[_folder_key(folder.name)].add(folder.name)
+    batch: dict[str, list[str]] = defaultdict(list)
+    for student_id in students:
+        batch[_folder_key(student_id)].append(student_id)
+    for key, ids in batch.items():
+        others = existing[key] - set(ids)
+        if len(ids) > 1:
+            detail = f"student ids {' and '.join(sorted(ids))} differ only by case: none filed"
+        elif others:
+            held = ", ".join(sorted(others))
+            detail = f"submitted/ already holds {held}, which differs only by case: not filed"
+        else:
+            continue
+        for student_id in ids:
+            student = students.pop(student_id)
+            report.lines.append(Line(student.label, student_id, "not filed", detail))
 
 
 def _strip_wrapper(members: list[Member], assignment: str) -> list[Member]:
@@ -214,7 +263,10 @@ def _strip_wrapper(members: list[Member], assignment: str) -> list[Member]:
 
 
 def _item(member: Member, assignment: str) -> _Item | None:
-    moodle = find_moodle_path(member.parts)
+    # a Moodle entry starts in the download's own names, not in those of a student's zip
+    # (unless that zip was the whole download, its name taken off as a wrapper)
+    own = len(member.parts) - member.nested_parts
+    moodle = find_moodle_path(member.parts, starts=own or None)
     if moodle is not None:
         entry = LmsEntry(moodle.name, moodle.lms_id, moodle=True)
         return _Item(entry, member, moodle.path, moodle.plugin)
@@ -230,10 +282,19 @@ def _names(items: list[_Item]) -> str:
     return ", ".join(sorted(item.inner for item in items))
 
 
+def _printable_name(name: str) -> str:
+    """The name without ``<``, ``>``, ``&`` and ``"``: formgrader prints names unescaped.
+
+    No real name needs them (apostrophes, hyphens and accents are kept), and a name from
+    the LMS is text the student typed.
+    """
+    return " ".join(name.translate({ord(c): " " for c in '<>&"'}).split())
+
+
 def _record_names(gb, student: _Student) -> None:
     """Give formgrader the student's name from Moodle, unless the gradebook has one."""
     entry = next((e for e in student.entries if e.moodle and e.name != BLIND_NAME), None)
-    first, _, last = entry.name.partition(" ") if entry else ("", "", "")
+    first, _, last = _printable_name(entry.name).partition(" ") if entry else ("", "", "")
     try:
         found = gb.find_student(student.student_id)
     except MissingEntry:
@@ -314,20 +375,20 @@ class _Filer:
     def _choose(self, student: _Student, notebooks: list[_Item]) -> _Choice:
         """One notebook per released notebook name; never a guess between different files."""
         choice = _Choice()
-        readable = self._read_all(student, notebooks, choice)
-        by_name: dict[str, list[tuple[_Item, bytes]]] = defaultdict(list)
-        for item, data in readable:
-            by_name[item.name].append((item, data))
+        by_name: dict[str, list[_Item]] = defaultdict(list)
+        for item in notebooks:
+            by_name[_file_key(item.name)].append(item)
         for name in self.expected:
-            picked = self._newest(student, name, by_name.pop(name, []), choice)
+            picked = self._pick(student, name, by_name.pop(_file_key(name), []), choice)
             if picked:
                 choice.files[name] = picked
-        leftovers = [pair for pairs in by_name.values() for pair in pairs]
+        leftovers = [item for items in by_name.values() for item in items]
         if len(self.expected) == 1 and not choice.files and len(leftovers) == 1:
-            item, data = leftovers.pop()
-            choice.files[self.expected[0]] = (item, data)
-            choice.notes.append(f"{item.inner} filed as {self.expected[0]}")
-        for item, _ in leftovers:
+            picked = self._pick(student, self.expected[0], leftovers, choice)
+            leftovers = []
+            if picked:
+                choice.files[self.expected[0]] = picked
+        for item in leftovers:
             reason = (
                 "one of several notebooks, none named "
                 if len(self.expected) == 1 and not choice.files
@@ -336,56 +397,54 @@ class _Filer:
             choice.refused.append(
                 _refusal(student, f"{item.inner}: {reason}{', '.join(self.expected)}")
             )
-        for name, (item, data) in choice.files.items():
-            if item.member.inside:
-                choice.notes.append(f"{name} taken from inside {item.member.inside}")
-            if not _looks_like_notebook(data):
-                choice.notes.append(
-                    f"{item.inner} is not a readable notebook: grading will score it 0 and "
-                    "tell the student why"
-                )
+        _describe(choice)
         return choice
 
-    def _read_all(
-        self, student: _Student, notebooks: list[_Item], choice: _Choice
-    ) -> list[tuple[_Item, bytes]]:
-        readable = []
-        for item in notebooks:
-            if item.member.size > MAX_NOTEBOOK_BYTES:
-                choice.refused.append(
-                    _refusal(
-                        student,
-                        f"{item.inner}: larger than {MAX_NOTEBOOK_BYTES // 2**20} MB, not read",
-                    )
-                )
-                continue
-            try:
-                readable.append((item, item.member.read()))
-            except Exception as error:  # zipfile raises many kinds on damaged entries
-                choice.refused.append(
-                    _refusal(student, f"{item.inner}: cannot be read from the download ({error})")
-                )
-        return readable
-
-    def _newest(
-        self, student: _Student, name: str, pairs: list[tuple[_Item, bytes]], choice: _Choice
+    def _pick(
+        self, student: _Student, name: str, items: list[_Item], choice: _Choice
     ) -> tuple[_Item, bytes] | None:
-        """The one file named ``name``; among different copies the strictly newest one."""
-        if len({data for _, data in pairs}) <= 1:
-            return pairs[0] if pairs else None
-        ordered = sorted(pairs, key=lambda pair: self._instant(pair[0].member))
-        newest, runner_up = ordered[-1], ordered[-2]
-        if self._instant(newest[0].member) == self._instant(runner_up[0].member):
+        """The one file for ``name``; among different copies the strictly newest one.
+
+        Copies are read one at a time and only the newest one's bytes are kept: a student's
+        many copies cost the memory of two notebooks, not of all of them at once.
+        """
+        copies: list[tuple[_Item, bytes]] = []  # each readable copy and its content's digest
+        newest: tuple[_Item, bytes] | None = None
+        for item in items:
+            data = self._read(student, item, choice)
+            if data is None:
+                continue
+            copies.append((item, hashlib.sha256(data).digest()))
+            if newest is None or self._instant(item.member) > self._instant(newest[0].member):
+                newest = (item, data)
+        if newest is None:
+            return None
+        if len({digest for _, digest in copies}) == 1:
+            return copies[0][0], newest[1]  # one content: the first copy, as listed
+        ordered = [item for item, _ in sorted(copies, key=lambda c: self._instant(c[0].member))]
+        if self._instant(ordered[-1].member) == self._instant(ordered[-2].member):
             choice.refused.append(
                 _refusal(
                     student,
-                    f"{len(pairs)} different {name} with the same time: none filed; keep one",
+                    f"{len(copies)} different {name} with the same time: none filed; keep one",
                 )
             )
             return None
-        for item, _ in ordered[:-1]:
-            choice.notes.append(f"older copy {item.inner} not filed")
+        choice.notes.extend(f"older copy {item.inner} not filed" for item in ordered[:-1])
         return newest
+
+    @staticmethod
+    def _read(student: _Student, item: _Item, choice: _Choice) -> bytes | None:
+        """The notebook's bytes within the grader's limit, or None and a report line."""
+        try:
+            return item.member.read(MAX_NOTEBOOK_BYTES)
+        except ReadLimit as error:
+            choice.refused.append(_refusal(student, f"{item.inner}: {error}"))
+        except Exception as error:  # zipfile raises many kinds on damaged entries
+            choice.refused.append(
+                _refusal(student, f"{item.inner}: cannot be read from the download ({error})")
+            )
+        return None
 
     def _instant(self, member: Member) -> datetime:
         """The member's time as naive UTC (a zip's wall-clock time is in ``self.zone``)."""
@@ -400,7 +459,8 @@ class _Filer:
         if not stamps:
             return newest, ""
         try:
-            return parse_utc(stamps[0].member.read().decode("utf-8").strip()), ""
+            text = stamps[0].member.read(MAX_TIMESTAMP_BYTES).decode("utf-8")
+            return parse_utc(text.strip()), ""
         except Exception:  # nbgrader's parser raises several kinds; fall back to the file time
             return newest, f"{stamps[0].inner} unreadable: used the file time"
 
@@ -416,15 +476,49 @@ class _Filer:
                 return "unchanged", f"{names} already collected"
             if not self.force:
                 return "kept", "already collected with other content: --force replaces it"
-            shutil.rmtree(target)
             names += " (replaced the earlier submission)"
-        target.mkdir(parents=True)
-        for name, (_, data) in choice.files.items():
-            (target / name).write_bytes(data)
-        (target / TIMESTAMP_FILE).write_text(
-            f"{timestamp:%Y-%m-%d %H:%M:%S.%f} UTC", encoding="utf-8"
-        )
+        _replace_folder(target, choice, timestamp)
         return "filed", names
+
+
+def _replace_folder(target: Path, choice: _Choice, timestamp: datetime) -> None:
+    """Write the new submission beside the old one, then swap: if writing fails (a full
+    disk), the submission collected before is still whole."""
+    staging = target.with_name(f".{target.name}.collecting")
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a collect that was interrupted
+    staging.mkdir(parents=True)
+    for name, (_, data) in choice.files.items():
+        (staging / name).write_bytes(data)
+    (staging / TIMESTAMP_FILE).write_text(f"{timestamp:%Y-%m-%d %H:%M:%S.%f} UTC", encoding="utf-8")
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+
+
+def _describe(choice: _Choice) -> None:
+    """What the report says about each chosen notebook: where it came from, under which
+    name, and whether grading will be able to read it."""
+    for name, (item, data) in choice.files.items():
+        if _nfc(item.name) != _nfc(name):  # a note only when the student sees a difference
+            choice.notes.append(f"{item.inner} filed as {name}")
+        if item.member.inside:
+            choice.notes.append(f"{name} taken from inside {item.member.inside}")
+        if not _looks_like_notebook(data):
+            choice.notes.append(
+                f"{item.inner} is not a readable notebook: grading will score it 0 and "
+                "tell the student why"
+            )
+
+
+def _file_key(name: str) -> str:
+    """File names that are one name to the student: whatever their case and Unicode form
+    (macOS writes "é" as "e" and an accent)."""
+    return _nfc(name).casefold()
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def _refusal(student: _Student, detail: str) -> Line:
@@ -449,5 +543,5 @@ def _no_notebook(others: list[_Item]) -> str:
 def _looks_like_notebook(data: bytes) -> bool:
     try:
         return isinstance(json.loads(data.decode("utf-8")).get("cells"), list)
-    except (ValueError, UnicodeDecodeError, AttributeError):
-        return False
+    except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
+        return False  # RecursionError: "[[[[…" nested deeper than the parser goes

@@ -72,9 +72,13 @@ def parse_moodle_path(parts: tuple[str, ...]) -> MoodlePath | None:
     )
 
 
-def find_moodle_path(parts: tuple[str, ...]) -> MoodlePath | None:
-    """The Moodle entry in ``parts`` at any depth (a download may sit inside a folder)."""
-    for start in range(len(parts)):
+def find_moodle_path(parts: tuple[str, ...], starts: int | None = None) -> MoodlePath | None:
+    """The Moodle entry in ``parts`` at any depth (a download may sit inside a folder).
+
+    ``starts`` limits where the entry may begin: the names inside a zip a student uploaded
+    are theirs, and must not make their file someone else's.
+    """
+    for start in range(len(parts) if starts is None else min(starts, len(parts))):
         found = parse_moodle_path(parts[start:])
         if found is not None:
             return found

@@ -100,6 +100,11 @@ class Roster:
         _check_unique(path, rows)
         return cls([row for row in rows if row is not None])
 
+    def knows_lms_id(self, entry: LmsEntry) -> bool:
+        """Whether the map names this entry by its LMS id (not only by a name, which matches
+        whatever its case and accents, and so may be two people)."""
+        return bool(entry.lms_id) and entry.lms_id in self._by_id
+
     def student_for(self, entry: LmsEntry) -> str | None:
         """The mapped student id, by LMS id first, then by name; None if unknown."""
         if entry.lms_id and entry.lms_id in self._by_id:

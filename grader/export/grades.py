@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from nbgrader.api import MissingEntry
@@ -121,6 +124,40 @@ def awaits_hand_grade(grade) -> bool:
 
 def write_csv(table: pd.DataFrame, out: Path) -> Path:
     """Write the table as UTF-8 CSV (with BOM, so spreadsheet programs read accents)."""
+    return write_spreadsheet_csv(table, out, encoding="utf-8-sig")
+
+
+# -- CSV a spreadsheet opens safely ------------------------------------------------------------
+#: What spreadsheet programs read as the start of a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Text that is only a number (a grade written "-1.50") stays a number.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """``value`` as a spreadsheet must show it: text that would start a formula gets OWASP's
+    leading ``'``. Student ids, LMS names and comments come from outside the course, and a
+    ``=HYPERLINK(...)`` there would run when the instructor opens the file."""
+    formula = isinstance(value, str) and value.startswith(FORMULA_START)
+    if formula and not PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def write_spreadsheet_csv(table: pd.DataFrame, out: Path, encoding: str) -> Path:
+    """Write ``table`` as comma-separated CSV with every text field neutralised and quoted.
+
+    Quoting keeps a field whole in a spreadsheet that splits on ``;`` (French locales do), so
+    no part of it can start a formula either; numbers stay bare. The header is written
+    unquoted (Moodle compares its first header byte for byte).
+    """
+    safe = table.map(spreadsheet_text)
     out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False, encoding="utf-8-sig")
+    with out.open("w", encoding=encoding, newline="") as handle:
+        header = [spreadsheet_text(str(column)) for column in safe.columns]
+        csv.writer(handle, lineterminator="\n").writerow(header)
+        if not safe.empty:
+            safe.to_csv(
+                handle, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n"
+            )
     return out

@@ -22,7 +22,12 @@ import pandas as pd
 
 from grader.collect.identities import LmsIdentity, load_identities
 from grader.course import Course, CourseError
-from grader.export.grades import awaiting_hand_grade, final_score, find_graded_assignment
+from grader.export.grades import (
+    awaiting_hand_grade,
+    final_score,
+    find_graded_assignment,
+    write_spreadsheet_csv,
+)
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -195,10 +200,10 @@ def write_worksheet(table: pd.DataFrame, out: Path) -> Path:
     """UTF-8 without BOM, comma separated: what the importer reads by default.
 
     (A BOM would become part of the first header, which then matches no Moodle string.)
+    Text fields are quoted and cannot start a formula; Moodle's reader (PHP's fgetcsv)
+    takes the quotes off, and ignores the full name, the only field a ``'`` can reach.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False, encoding="utf-8")
-    return out
+    return write_spreadsheet_csv(table, out, encoding="utf-8")
 
 
 def _now() -> datetime:

@@ -32,6 +32,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from grader.build.release import sync_gradebook
 from grader.course import Course, CourseError
 from grader.grade import steps
+from grader.grade.inert import make_inert
 from grader.grade.sandbox import Limits, visible_paths
 from grader.grade.submissions import (
     ReferenceCell,
@@ -449,6 +450,9 @@ class _Batch:
         result.messages.extend(_limit_messages(name, nb))  # before nbgrader trims outputs
         res = steps.resources(self.db_url, self.assignment, result.student, name)
         nb = self.record(nb, res)
+        neutralised = make_inert(nb)  # after scoring: formgrader and feedback render it
+        if neutralised:
+            result.flags.append(f"{name}.ipynb: active HTML neutralised: {'; '.join(neutralised)}")
         path = self.course.autograded_dir / result.student / self.assignment / f"{name}.ipynb"
         _write_notebook(nb, path)
         result.messages.extend(failure_message(g, f) for g, f in failed_tests_of(nb).items())

@@ -38,7 +38,8 @@ ENV_SECRET = "CANARI-ENV-41aa"
 HOME_SECRET = "CANARI-HOME-93b0"
 NEIGHBOUR = "CANARI-VOISIN-77c4"
 TOLD = "CANARI-DIT-PENDANT-LE-TEST-2b7e"
-SURVIVOR = "3141.5926"  # the argument of the `sleep` a survivor would leave running
+SURVIVOR = "3141.5926"
+SCRIPT = "canariScript7f3a"  # the argument of the `sleep` a survivor would leave running
 RIGHT = "def premiere():\n    return 42\n"
 WRONG = "def premiere():\n    return 0\n"
 
@@ -175,6 +176,11 @@ def _attacks(course: Course, home: Path, marker: Path) -> dict[str, str]:
         ),
         "bavard": (  # what the function prints when a (hidden) test calls it
             f"def premiere():\n    print('{TOLD}')\n    return 42\n"
+        ),
+        "pirate": (  # script for the instructor who opens the feedback or formgrader
+            "from IPython.display import HTML, Javascript, display\n"
+            f"display(HTML('<script>{SCRIPT}()</script><img src=x onerror=\"{SCRIPT}()\">'))\n"
+            f"display(Javascript('{SCRIPT}()'))\n" + RIGHT
         ),
         "desactive": WRONG,
         "gonfle": RIGHT,
@@ -451,3 +457,32 @@ def test_a_symbolic_link_is_reported_and_never_followed(attacked):
     graded = course.autograded_dir / "lien" / ASSIGNMENT
     assert not (graded / "voisin.txt").exists()
     assert all(NEIGHBOUR not in p.read_text("utf-8", "replace") for p in graded.rglob("*"))
+
+
+def _live_script(html: str) -> list[str]:
+    """Where the canary could run in a browser: a script, an event handler, a js: URL."""
+    from bs4 import BeautifulSoup
+
+    found = []
+    for element in BeautifulSoup(html, "lxml").find_all(True):
+        if element.name == "script" and SCRIPT in element.get_text():
+            found.append("script")
+        for attribute, value in element.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if SCRIPT in text and (attribute.startswith("on") or "javascript:" in text):
+                found.append(f"{element.name}[{attribute}]")
+    return found
+
+
+def test_what_the_instructor_opens_runs_no_student_script(attacked):
+    from nbconvert import HTMLExporter
+
+    course, result, *_ = attacked
+    assert "active HTML neutralised" in _flags(result, "pirate")
+    graded = course.autograded_dir / "pirate" / ASSIGNMENT / "exercice.ipynb"
+    for template in ("lab", "classic"):  # how formgrader and JupyterLab's export show it
+        page, _ = HTMLExporter(template_name=template).from_filename(str(graded))
+        assert _live_script(page) == [], template
+    pages = list((course.root / "feedback" / "pirate").rglob("*.html"))
+    assert pages and all(_live_script(p.read_text("utf-8")) == [] for p in pages)
+    assert _totals(course)["pirate"] == 3
