@@ -163,7 +163,11 @@ def _cell(cell: nbformat.NotebookNode) -> list[str]:
 
 def _markdown_cell(cell: nbformat.NotebookNode, removed: list[str]) -> list[str]:
     source = _text(cell.get("source", ""))
-    fixed, problems = neutralise_markdown(_dangling(source, removed), cell.get("attachments", {}))
+    attachments = cell.get("attachments") or {}
+    if attachments or removed:
+        fixed, problems = neutralise_markdown(_dangling(source, removed), attachments)
+    else:
+        fixed, problems = _neutralised_text(source)
     if fixed != source:
         cell["source"] = fixed
     return [f"markdown neutralised ({', '.join(problems)})"] if problems else []
@@ -542,6 +546,17 @@ def _image_ok(url: str, attachments: dict) -> bool:
     if scheme == "data":
         return bool(DATA_IMAGE.fullmatch(html.unescape(url).strip()))
     return scheme is None or scheme in ("http", "https")
+
+
+@lru_cache(maxsize=4096)
+def _neutralised_text(source: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`neutralise_markdown` of a cell without attachments, once per text.
+
+    Most markdown cells are the instructor's, the same in every student's notebook, and
+    rendering markdown is most of this module's cost.
+    """
+    fixed, problems = neutralise_markdown(source, {})
+    return fixed, tuple(problems)
 
 
 def neutralise_markdown(source: str, attachments: dict) -> tuple[str, list[str]]:

@@ -14,21 +14,24 @@ time. ``batch_speedups`` removes both costs without touching their logic: while 
 runs, the name ``Gradebook`` in those modules returns the batch's one open gradebook
 (closing it only ends its session, as before), and ``jsonschema.validate`` in nbgrader's
 metadata checker uses a validator built once for nbgrader's fixed schema, raising the
-same errors. ``tests/integration/test_fast_grading.py`` compares the scores with an
+same errors. The release's cells, which OverwriteCells looks up one query per cell of
+every notebook, are looked up once per batch. ``tests/integration/test_fast_grading.py`` compares the scores with an
 unpatched ``nbgrader autograde``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest import mock
 
 import jsonschema
+import sqlalchemy
 from nbconvert.preprocessors import ClearMetadataPreprocessor, Preprocessor
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook
@@ -101,12 +104,33 @@ def batch_speedups(gradebook: Gradebook) -> Iterator[None]:
 
     fast_jsonschema = types.SimpleNamespace(validate=_validate)
     with ExitStack() as stack:
+        for finder in ("find_source_cell", "find_graded_cell"):
+            stack.enter_context(
+                mock.patch.object(gradebook, finder, _remembered(getattr(gradebook, finder)))
+            )
         for module in _OPENS_GRADEBOOK:
             stack.enter_context(mock.patch(f"{module}.Gradebook", shared))
         # "closing" it would end the session and reconnect; the batch closes it once, at the end
         stack.enter_context(mock.patch.object(gradebook, "close", lambda: None))
         stack.enter_context(mock.patch.object(metadata_format, "jsonschema", fast_jsonschema))
         yield
+
+
+def _remembered(find: Callable[..., Any]) -> Callable[..., Any]:
+    """``find`` answered once per cell and batch, as a plain copy of the row's columns.
+
+    nbgrader's OverwriteCells asks the gradebook for each cell of each notebook (one query
+    per cell); the release's cells do not change during a batch. A copy, because the rows
+    themselves expire at each commit and would be queried again on their next use.
+    """
+
+    @functools.cache
+    def remembered(*args: Any) -> Any:
+        row = find(*args)
+        columns = sqlalchemy.inspect(row).mapper.column_attrs
+        return types.SimpleNamespace(**{column.key: getattr(row, column.key) for column in columns})
+
+    return remembered
 
 
 @contextmanager
