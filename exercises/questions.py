@@ -85,8 +85,8 @@ class Question(widgets.VBox):
         remarks = self.advice(self.collect())
         if self.bridge.persisted is False:
             remarks.append(
-                "⚠ Cette réponse n'est pas enregistrée dans le fichier : ouvrez le notebook "
-                "dans JupyterLab (commande « course lab ») avant de le rendre."
+                "⚠ Cette réponse n'est pas enregistrée dans le fichier : ouvrez le notebook "
+                "dans JupyterLab (commande « course lab ») avant de le rendre."
             )
         if show:
             display(HTML(_as_list(remarks)))
@@ -146,6 +146,6 @@ class Classification(Question):
         summary = ", ".join(f"{category} : {count}" for category, count in counts.items())
         return [
             f"Toutes les affirmations sont classées ({summary}).",
-            "Relisez chaque affirmation en vous demandant : qui parle, et à qui ? "
+            "Relisez chaque affirmation en vous demandant : qui parle, et à qui ? "
             "Votre classement sera corrigé après le rendu.",
         ]

@@ -30,12 +30,12 @@ MIN_JUSTIFICATION = 20
 MAX_FIELD = 2000
 FAMILY_COLOURS = dict(zip(grid.FAMILIES, ["#2f6f8f", "#c8553d", "#588b3f", "#8a6fb0"], strict=True))
 SIGNAL_LABELS = {
-    "about_page": "lien « à propos »",
+    "about_page": "lien « à propos »",
     "author": "auteur·rice indiqué·e",
-    "first_person_per_100_words": "« je », « nous »… pour 100 mots",
+    "first_person_per_100_words": "« je », « nous »… pour 100 mots",
     "excerpt": "début du texte",
     "contact": "moyens de contact",
-    "noreply_contact": "seulement une adresse « noreply »",
+    "noreply_contact": "seulement une adresse « noreply »",
     "comments": "section ou formulaire de commentaires",
     "comment_items": "commentaires visibles",
     "external_domains": "domaines externes",
@@ -93,14 +93,14 @@ def format_value(value: Any) -> str:
 def evidence_html(criterion: grid.Criterion, report: dict[str, Any] | None) -> str:
     """The evidence the engine found for one criterion, as a small definition list."""
     if report is None:
-        return "<i>Choisissez d'abord un site : les indices s'afficheront ici.</i>"
+        return "<i>Choisissez d'abord un site : les indices s'afficheront ici.</i>"
     rows = []
     for key in criterion.evidence:
         source = report["evidence"] if key in LIST_EVIDENCE else report["signals"]
         value = format_value(source.get(key))
-        rows.append(f"<li><b>{SIGNAL_LABELS[key]}</b> : {html.escape(value)}</li>")
+        rows.append(f"<li><b>{SIGNAL_LABELS[key]}</b>\u00a0: {html.escape(value)}</li>")
     rule = (
-        f"<div class='audit-rule'>Règle de la grille : {criterion.rule}</div>"
+        f"<div class='audit-rule'>Règle de la grille : {criterion.rule}</div>"
         if criterion.rule
         else ""
     )
@@ -166,12 +166,12 @@ class AuditForm(Question):
                 chosen = corpus.site(slug)
                 self.site_info.value = (
                     f"<p><b>{chosen.name}</b> — {chosen.summary} "
-                    f"Adresse : <code>{chosen.url}</code>. Page à lire : "
+                    f"Adresse : <code>{chosen.url}</code>. Page à lire : "
                     f"<code>{chosen.page.relative_to(corpus.CORPUS.parent)}</code></p>"
                 )
             except (AuditError, KeyError) as error:
                 self.site_info.value = (
-                    f"<p>Impossible d'auditer ce site : {html.escape(str(error))}</p>"
+                    f"<p>Impossible d'auditer ce site : {html.escape(str(error))}</p>"
                 )
         for criterion in grid.CRITERIA:
             self.evidence[criterion.id].value = evidence_html(criterion, self.report)
@@ -217,7 +217,7 @@ def audit_advice(value: Any) -> list[str]:
         grid.BY_ID[cid].label for cid, entry in criteria.items() if entry.get("score") is None
     ]
     if unscored:
-        remarks.append(f"{len(unscored)} critère(s) sans note : {', '.join(unscored)}.")
+        remarks.append(f"{len(unscored)} critère(s) sans note : {', '.join(unscored)}.")
     texts = {
         cid: entry.get("justification").strip()
         if isinstance(entry.get("justification"), str)
@@ -228,21 +228,21 @@ def audit_advice(value: Any) -> list[str]:
     if short:
         remarks.append(
             f"{len(short)} justification(s) absente(s) ou trop courte(s) "
-            f"(moins de {MIN_JUSTIFICATION} caractères) : {', '.join(short)}."
+            f"(moins de {MIN_JUSTIFICATION} caractères) : {', '.join(short)}."
         )
     long = [grid.BY_ID[cid].label for cid, text in texts.items() if len(text) > MAX_FIELD]
     if long:
         remarks.append(
-            f"Justification(s) de plus de {MAX_FIELD} caractères : {', '.join(long)}. Soyez concis."
+            f"Justification(s) de plus de {MAX_FIELD} caractères : {', '.join(long)}. Soyez concis."
         )
     repeated = {text for text in texts.values() if text and list(texts.values()).count(text) > 1}
     if repeated:
         remarks.append(
-            "Plusieurs critères ont exactement la même justification : justifiez chacun."
+            "Plusieurs critères ont exactement la même justification : justifiez chacun."
         )
     if not remarks:
         remarks.append(
-            "Votre audit est complet. Relisez chaque note à côté de ses indices : "
+            "Votre audit est complet. Relisez chaque note à côté de ses indices : "
             "la cohérence et vos justifications seront évaluées après le rendu."
         )
     return remarks
@@ -295,7 +295,7 @@ class Recommandations(Question):
     FIELDS = (
         ("quoi", "Ce qu'il faut changer"),
         ("pourquoi", "Pourquoi (le café, un critère de la grille, une liste de contrôle)"),
-        ("mesure", "Comment saurez-vous que cela a marché ?"),
+        ("mesure", "Comment saurez-vous que cela a marché ?"),
     )
 
     def __init__(self, question_id: str, count: int = 3, **kwargs: Any):
@@ -334,17 +334,17 @@ class Recommandations(Question):
                 label for key, label in self.FIELDS if len(item[key].strip()) < MIN_JUSTIFICATION
             ]
             if empty:
-                fields = " ; ".join(f"« {label} »" for label in empty)
-                remarks.append(f"Recommandation {number} : à compléter ({fields}).")
+                fields = "\u202f; ".join(f"« {label} »" for label in empty)
+                remarks.append(f"Recommandation {number} : à compléter ({fields}).")
         if not remarks:
             if self.count == 1:
                 remarks.append(
-                    "Votre recommandation est complète ; elle sera lue par l'enseignant·e."
+                    "Votre recommandation est complète ; elle sera lue par l'enseignant·e."
                 )
             else:
                 remarks.append(
                     f"Vos {NUMBER_WORDS.get(self.count, self.count)} recommandations sont "
-                    "complètes ; elles seront lues par l'enseignant·e."
+                    "complètes ; elles seront lues par l'enseignant·e."
                 )
         return remarks
 
@@ -365,7 +365,7 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
         rows.append(f"<tr><td>{criterion.label}</td><td>{shown}</td><td>{text}</td></tr>")
     name = html.escape(_site_name(audit.get("site")) or "—")
     parts = [
-        f"<h4>Site audité : {name}</h4>",
+        f"<h4>Site audité : {name}</h4>",
         "<table><tr><th>critère</th><th>note</th><th>justification</th></tr>",
         *rows,
         "</table>",
@@ -373,7 +373,7 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
     for number, item in enumerate(recos if isinstance(recos, list) else [], start=1):
         item = item if isinstance(item, dict) else {}
         fields = "".join(
-            f"<li><b>{label}</b> : {html.escape(str(item.get(key) or '')[:MAX_FIELD])}</li>"
+            f"<li><b>{label}</b>\u00a0: {html.escape(str(item.get(key) or '')[:MAX_FIELD])}</li>"
             for key, label in Recommandations.FIELDS
         )
         parts.append(f"<h4>Recommandation {number}</h4><ul>{fields}</ul>")

@@ -82,45 +82,45 @@ class PostKind:
 _KINDS: dict[str, PostKind] = {
     "annonce": PostKind(
         0.38, 0.8, 45, 1.0, 0.8,
-        ("Le cidre doux de la nouvelle récolte est arrivé !",
+        ("Le cidre doux de la nouvelle récolte est arrivé !",
          "Nous serons au marché de Moudon samedi matin.",
          "Nouveaux horaires du magasin à la ferme dès lundi.",
          "Notre jus de pomme-coing est de retour en bouteilles de 1 litre.",
          "Fermeture exceptionnelle vendredi pour la mise en bouteilles.",
          "Dégustation gratuite à la Fête du cidre de Lucens."),
-        ("Vous livrez jusqu'à Payerne ?", "Super, on passe samedi !", "Le prix a changé ?",
-         "Il reste du cidre brut ?", "On peut payer par TWINT au marché ?",
-         "Vous êtes ouverts le dimanche ?", "Miam !", "Et en magnum ?"),
+        ("Vous livrez jusqu'à Payerne ?", "Super, on passe samedi !", "Le prix a changé ?",
+         "Il reste du cidre brut ?", "On peut payer par TWINT au marché ?",
+         "Vous êtes ouverts le dimanche ?", "Miam !", "Et en magnum ?"),
     ),
     "question": PostKind(
         0.24, 1.5, 22, 1.2, 2.2,
-        ("Quel cidre servez-vous avec une fondue ? Dites-nous tout !",
-         "Vous préférez le cidre brut ou le doux ? Et pourquoi ?",
-         "Quelle variété de pommes aimeriez-vous retrouver dans une cuvée ?",
-         "Vos meilleures recettes avec du jus de pomme chaud ?",
-         "Où aimez-vous boire notre cidre : en terrasse, en pique-nique, à table ?"),
+        ("Quel cidre servez-vous avec une fondue ? Dites-nous tout !",
+         "Vous préférez le cidre brut ou le doux ? Et pourquoi ?",
+         "Quelle variété de pommes aimeriez-vous retrouver dans une cuvée ?",
+         "Vos meilleures recettes avec du jus de pomme chaud ?",
+         "Où aimez-vous boire notre cidre : en terrasse, en pique-nique, à table ?"),
         ("Brut, sans hésiter.", "Avec une fondue moitié-moitié, le brut est parfait.",
-         "Moi je le coupe avec de l'eau gazeuse en été.", "La Boskoop, pour l'acidité !",
+         "Moi je le coupe avec de l'eau gazeuse en été.", "La Boskoop, pour l'acidité !",
          "Chez nous, c'est avec les gaufres du dimanche.", "Le doux pour les enfants.",
-         "Vous avez essayé avec des marrons chauds ?", "En pique-nique au bord de la Broye."),
+         "Vous avez essayé avec des marrons chauds ?", "En pique-nique au bord de la Broye."),
     ),
     "concours": PostKind(
         0.16, 3.2, 180, 0.15, 0.25,
-        ("CONCOURS : gagnez un panier de cidres ! Aimez la page et identifiez deux amis.",
-         "Concours de l'automne : un carton de six bouteilles à gagner !",
-         "Tirage au sort vendredi : une visite du pressoir pour quatre personnes."),
-        ("Je participe !", "Je tente ma chance !", "Moi moi moi !", "Avec plaisir !",
-         "Trop bien, je participe.", "Merci pour le concours !", "Je joue !"),
+        ("CONCOURS : gagnez un panier de cidres ! Aimez la page et identifiez deux amis.",
+         "Concours de l'automne : un carton de six bouteilles à gagner !",
+         "Tirage au sort vendredi : une visite du pressoir pour quatre personnes."),
+        ("Je participe !", "Je tente ma chance !", "Moi moi moi !", "Avec plaisir !",
+         "Trop bien, je participe.", "Merci pour le concours !", "Je joue !"),
     ),
     "coulisses": PostKind(
         0.22, 1.0, 55, 0.9, 1.0,
-        ("Dans les coulisses : le pressoir tourne depuis 5 h ce matin.",
+        ("Dans les coulisses : le pressoir tourne depuis 5 h ce matin.",
          "Rencontrez Martine, qui trie les pommes depuis vingt ans.",
          "Les vergers en fleurs, vus du ciel.",
-         "Pourquoi notre cidre est trouble : petite explication.",
-         "Le nouveau tonneau est arrivé !"),
-        ("Magnifique !", "Ça donne envie de venir vous voir.", "Bravo à toute l'équipe !",
-         "On peut visiter le pressoir ?", "Quelle belle photo.", "Et ça dure combien de temps ?",
+         "Pourquoi notre cidre est trouble : petite explication.",
+         "Le nouveau tonneau est arrivé !"),
+        ("Magnifique !", "Ça donne envie de venir vous voir.", "Bravo à toute l'équipe !",
+         "On peut visiter le pressoir ?", "Quelle belle photo.", "Et ça dure combien de temps ?",
          "Merci pour ces explications."),
     ),
 }  # fmt: skip
@@ -128,28 +128,28 @@ _KINDS: dict[str, PostKind] = {
 #: What the brand answers to a member's comment, by the text of that comment.
 _ANSWERS: dict[str, tuple[str, ...]] = {
     "Vous livrez jusqu'à Payerne ?": (
-        "Oui, dans toute la Broye : commandez par téléphone.",
-        "Oui, le jeudi : écrivez-nous en message privé.",
+        "Oui, dans toute la Broye : commandez par téléphone.",
+        "Oui, le jeudi : écrivez-nous en message privé.",
     ),
-    "Super, on passe samedi !": ("Avec plaisir, à samedi !", "On vous attend !"),
+    "Super, on passe samedi !": ("Avec plaisir, à samedi !", "On vous attend !"),
     "Le prix a changé ?": (
         "Non, toujours le même prix que l'an dernier.",
-        "Un peu, à cause de la récolte : les prix sont affichés au magasin.",
+        "Un peu, à cause de la récolte : les prix sont affichés au magasin.",
     ),
     "Il reste du cidre brut ?": (
         "Oui, encore quelques cartons !",
-        "Plus pour le moment : le prochain pressage arrive bientôt.",
+        "Plus pour le moment : le prochain pressage arrive bientôt.",
     ),
     "On peut payer par TWINT au marché ?": ("Oui, TWINT fonctionne aussi au marché.",),
     "Vous êtes ouverts le dimanche ?": (
         "Non, du mardi au samedi seulement.",
-        "Seulement pendant la Fête du cidre !",
+        "Seulement pendant la Fête du cidre !",
     ),
-    "Miam !": ("Merci !", "Merci, santé !"),
-    "Et en magnum ?": ("Pas encore, mais c'est une idée !",),
-    "Magnifique !": ("Merci !", "Merci, on transmet au photographe !"),
-    "Ça donne envie de venir vous voir.": ("Avec plaisir, la porte est ouverte le samedi !",),
-    "Bravo à toute l'équipe !": ("Merci, on transmet à l'équipe !",),
+    "Miam !": ("Merci !", "Merci, santé !"),
+    "Et en magnum ?": ("Pas encore, mais c'est une idée !",),
+    "Magnifique !": ("Merci !", "Merci, on transmet au photographe !"),
+    "Ça donne envie de venir vous voir.": ("Avec plaisir, la porte est ouverte le samedi !",),
+    "Bravo à toute l'équipe !": ("Merci, on transmet à l'équipe !",),
     "On peut visiter le pressoir ?": (
         "Oui, sur rendez-vous en automne.",
         "Oui, écrivez-nous pour convenir d'une date.",
@@ -159,32 +159,32 @@ _ANSWERS: dict[str, tuple[str, ...]] = {
         "Environ trois semaines pour toute la récolte.",
         "Quelques heures par jour, pendant un mois.",
     ),
-    "Merci pour ces explications.": ("Avec plaisir !",),
+    "Merci pour ces explications.": ("Avec plaisir !",),
     **dict.fromkeys(
         _KINDS["question"].comments,
-        ("Merci pour le partage !", "Excellente idée, on note !", "Bonne idée, on essaiera !"),
+        ("Merci pour le partage !", "Excellente idée, on note !", "Bonne idée, on essaiera !"),
     ),
     **dict.fromkeys(
-        _KINDS["concours"].comments, ("Bonne chance !", "Merci de votre participation !")
+        _KINDS["concours"].comments, ("Bonne chance !", "Merci de votre participation !")
     ),
 }
 #: What the brand answers to anything else (a thank-you, a follow-up question…).
 _BRAND_REPLIES = (
-    "Avec plaisir !", "Merci à vous !", "À bientôt au magasin !",
-    "Merci pour votre message !", "Merci de votre fidélité !",
+    "Avec plaisir !", "Merci à vous !", "À bientôt au magasin !",
+    "Merci pour votre message !", "Merci de votre fidélité !",
 )  # fmt: skip
 _BRAND_TOP_LEVEL = (
-    "Précision : le magasin reste ouvert entre midi et deux.",
-    "Petit rappel : les bouteilles consignées peuvent être ramenées au magasin.",
-    "Merci à toutes et à tous pour vos messages !",
+    "Précision : le magasin reste ouvert entre midi et deux.",
+    "Petit rappel : les bouteilles consignées peuvent être ramenées au magasin.",
+    "Merci à toutes et à tous pour vos messages !",
 )  # fmt: skip
 _FOLLOW_UPS = (
-    "Merci pour la réponse !", "Parfait, merci.", "Super, merci !",
+    "Merci pour la réponse !", "Parfait, merci.", "Super, merci !",
     "D'accord, je vous écris en privé.", "Merci beaucoup.",
 )  # fmt: skip
 _MEMBER_REPLIES = (
-    "Pareil pour moi !", "Je confirme.", "Bonne idée, je note.", "Merci pour l'info !",
-    "Pas d'accord, mais chacun ses goûts !", "Tu as testé ?", "Ah oui, bien vu.",
+    "Pareil pour moi !", "Je confirme.", "Bonne idée, je note.", "Merci pour l'info !",
+    "Pas d'accord, mais chacun ses goûts !", "Tu as testé ?", "Ah oui, bien vu.",
 )  # fmt: skip
 
 

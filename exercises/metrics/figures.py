@@ -188,12 +188,12 @@ def check_figure(
     """
     if isinstance(fig, Axes):
         return [
-            "Vous avez donné des axes (Axes), pas une figure : utilisez `fig, ax = "
+            "Vous avez donné des axes (Axes), pas une figure : utilisez `fig, ax = "
             "plt.subplots()` puis donnez `fig`, ou écrivez `ax.figure`."
         ]
     if not isinstance(fig, Figure | SubFigure):
         return [
-            f"On attend une figure matplotlib, pas un objet de type {type(fig).__name__} : "
+            f"On attend une figure matplotlib, pas un objet de type {type(fig).__name__} : "
             "créez-la avec `fig, ax = plt.subplots()`."
         ]
     summary = describe(fig)
@@ -207,12 +207,12 @@ def check_figure(
         graph = f"Le graphique n° {number}" if many else "Le graphique"
         if need_labels and not axes["xlabel"]:
             messages.append(
-                f"{where}'axe horizontal n'a pas de titre : dites ce qu'il montre, avec "
+                f"{where}'axe horizontal n'a pas de titre : dites ce qu'il montre, avec "
                 "l'unité (`ax.set_xlabel(...)`)."
             )
         if need_labels and not axes["ylabel"]:
             messages.append(
-                f"{where}'axe vertical n'a pas de titre : dites ce qu'il montre, avec "
+                f"{where}'axe vertical n'a pas de titre : dites ce qu'il montre, avec "
                 "l'unité (`ax.set_ylabel(...)`)."
             )
         if need_title and not axes["title"] and not summary["suptitle"]:
@@ -224,7 +224,7 @@ def check_figure(
             and not summary["legends"]
         ):
             messages.append(
-                f"{graph} montre plusieurs séries sans légende : on ne sait pas "
+                f"{graph} montre plusieurs séries sans légende : on ne sait pas "
                 "laquelle est laquelle (`label=...` puis `ax.legend()`)."
             )
     if series is not None:
@@ -234,6 +234,6 @@ def check_figure(
             expected = _count(low, "série") if low == high else f"entre {low} et {high} séries"
             messages.append(
                 f"Le graphique devrait montrer {expected} (par exemple un groupe de barres ou "
-                f"une ligne par série) ; il en montre {found}."
+                f"une ligne par série) ; il en montre {found}."
             )
     return messages

@@ -45,12 +45,12 @@ PLACEHOLDERS = {
     "canal": "canal (ex. infolettre)",
     "heures": "heures par semaine",
     "qui": "qui s'en charge",
-    "indices": "sur quels indices fondez-vous ces niveaux ?",
+    "indices": "sur quels indices fondez-vous ces niveaux\u202f?",
     "description": "le premier petit test, en quelques phrases",
     "critere": "critère pour continuer ou arrêter",
     "probleme": "le problème du client, dans ses mots, sans nommer d'outil",
-    "questions_sceptiques": "une question par ligne (« comment cela fera-t-il… ? »)",
-    "strategie": "votre stratégie, en quelques phrases : la chaîne de causes jusqu'au résultat",
+    "questions_sceptiques": "une question par ligne («\u00a0comment cela fera-t-il…\u202f?\u00a0»)",
+    "strategie": "votre stratégie, en quelques phrases\u00a0: la chaîne de causes jusqu'au résultat",
     "risques": "ce qui peut abîmer la confiance, et comment vous réagiriez",
 }
 WIDE = {"appris", "besoin", "indices", "description"}
@@ -121,13 +121,15 @@ class Canevas(Question):
         for field in ROW_FIELDS[section]:
             path = (section, index, field)
             if section == "canaux" and field == "objectif":
-                options = [("objectif ?", "")] + [(key, key) for key in objective_ids()]
+                options = [("objectif\u202f?", "")] + [(key, key) for key in objective_ids()]
                 parts.append(self._control(path, widgets.Dropdown(options=options, value="")))
             elif section == "canaux" and field == "public":
-                options = [("public ?", "")] + [(key, key) for key in audience_ids()]
+                options = [("public\u202f?", "")] + [(key, key) for key in audience_ids()]
                 parts.append(self._control(path, widgets.Dropdown(options=options, value="")))
             elif section == "controle" and field == "frequence":
-                options = [("fréquence ?", "")] + [(text, text) for text in FREQUENCIES if text]
+                options = [("fréquence\u202f?", "")] + [
+                    (text, text) for text in FREQUENCIES if text
+                ]
                 parts.append(self._control(path, widgets.Dropdown(options=options, value="")))
             else:
                 parts.append(self._text(path))
@@ -175,7 +177,7 @@ class Canevas(Question):
     def _export_clicked(self) -> None:
         markdown, page = self.exporter()
         self.export_output.value = (
-            f"<p>Plan exporté : <a href='{html.escape(markdown.name)}' target='_blank'>{markdown.name}</a> et "
+            f"<p>Plan exporté\u00a0: <a href='{html.escape(markdown.name)}' target='_blank'>{markdown.name}</a> et "
             f"<a href='{html.escape(page.name)}' target='_blank'>{page.name}</a> (à côté du notebook).</p>"
         )
 
@@ -184,14 +186,20 @@ def plan_advice(value: Any) -> list[str]:
     """The automatic checks as French feedback, with the automatic points they give."""
     findings, points = checks.assess(value)
     total, out_of = sum(points.values()), sum(checks.POINTS.values())
-    # A missing section's message already says "à compléter"; a warning is to reconsider.
-    remarks = [f.message if f.kind == "missing" else f"À revoir : {f.message}" for f in findings]
+    # A missing section's message already says "à compléter"; a warning is to reconsider;
+    # advice is the course's rule of thumb and costs no point.
+    prefix = {
+        "missing": "",
+        "warning": "À revoir\u00a0: ",
+        "advice": "Conseil du cours, sans effet sur les points\u00a0: ",
+    }
+    remarks = [prefix.get(f.kind, prefix["warning"]) + f.message for f in findings]
     if not findings:
         remarks.append(
-            "Aucune remarque automatique : le plan est complet et cohérent dans sa forme."
+            "Aucune remarque automatique\u00a0: le plan est complet et cohérent dans sa forme."
         )
     remarks.append(
-        f"Points automatiques si vous rendiez maintenant : {_decimal(total)} / {_decimal(out_of)}. "
+        f"Points automatiques si vous rendiez maintenant\u00a0: {_decimal(total)}\u00a0/\u00a0{_decimal(out_of)}. "
         "La qualité de la stratégie (barème sur 20) sera évaluée par l'enseignant·e."
     )
     return remarks

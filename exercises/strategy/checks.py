@@ -2,8 +2,13 @@
 
 Only structure is checked (is it complete, is every channel tied to an objective and an
 audience, are objectives SMART, does the problem name a platform, are the only measures
-vanity metrics, is the maturity target coherent). Whether the strategy is *good* is for
-the instructor, with the mark scheme; the checks never judge a position.
+vanity metrics, is the maturity target below the current level). Whether the strategy is
+*good* is for the instructor, with the mark scheme; the checks never judge a position.
+A finding of kind ``advice`` (the course's own rule of thumb, such as not climbing more than
+two maturity levels at once) is shown to the student and costs no point.
+
+Messages follow French typography: a no-break space (U+00A0) before ":" and inside « »,
+a narrow one (U+202F) before ";", "!" and "?".
 """
 
 from __future__ import annotations
@@ -53,7 +58,8 @@ POINTS = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One remark on the plan: ``missing`` (to complete) or ``warning`` (to reconsider)."""
+    """One remark on the plan: ``missing`` (to complete), ``warning`` (to reconsider, may cost
+    points) or ``advice`` (the course's advice, never costs points)."""
 
     code: str
     section: str
@@ -101,7 +107,7 @@ def _completeness(plan: dict) -> list[Finding]:
         Finding(
             f"incomplet:{section}",
             section,
-            f"La rubrique « {SECTIONS[section]} » est à compléter.",
+            f"La rubrique «\u00a0{SECTIONS[section]}\u00a0» est à compléter.",
             "missing",
         )
         for section in SECTIONS
@@ -162,13 +168,15 @@ def _links(plan: dict) -> list[Finding]:
                 Finding(
                     "canal-orphelin",
                     "canaux",
-                    f"Le canal « {name} » ne sert aucun objectif défini.",
+                    f"Le canal «\u00a0{name}\u00a0» ne sert aucun objectif défini.",
                 )
             )
         if row["public"] not in audiences:
             findings.append(
                 Finding(
-                    "canal-orphelin", "canaux", f"Le canal « {name} » ne vise aucun public défini."
+                    "canal-orphelin",
+                    "canaux",
+                    f"Le canal «\u00a0{name}\u00a0» ne vise aucun public défini.",
                 )
             )
         reached_objectives.add(row["objectif"])
@@ -214,7 +222,7 @@ def _smart(plan: dict) -> list[Finding]:
                 Finding(
                     f"non-smart:{name}",
                     "objectifs",
-                    f"L'objectif {name} n'est pas SMART : il manque {', '.join(missing)}.",
+                    f"L'objectif {name} n'est pas SMART\u00a0: il manque {', '.join(missing)}.",
                 )
             )
     return findings
@@ -228,8 +236,8 @@ def _problem(plan: dict) -> list[Finding]:
         Finding(
             "probleme-plateforme",
             "probleme",
-            f"Le problème nomme une plateforme ({', '.join(named)}) : n'est-ce pas une solution "
-            "déguisée en problème ? Décrivez ce qui ne va pas pour le client, sans outil.",
+            f"Le problème nomme une plateforme ({', '.join(named)})\u00a0: n'est-ce pas une solution "
+            "déguisée en problème\u202f? Décrivez ce qui ne va pas pour le client, sans outil.",
         )
     ]
 
@@ -247,8 +255,8 @@ def _measures(plan: dict) -> list[Finding]:
             Finding(
                 "indicateurs-vanite",
                 "controle",
-                "Vos seuls indicateurs comptent des fans, des abonnés ou des « j'aime » : "
-                "que mesurent-ils de votre objectif ?",
+                "Vos seuls indicateurs comptent des fans, des abonnés ou des «\u00a0j'aime\u00a0»\u00a0: "
+                "que mesurent-ils de votre objectif\u202f?",
             )
         ]
     return []
@@ -269,8 +277,9 @@ def _maturity(plan: dict) -> list[Finding]:
             Finding(
                 "maturite-saut",
                 "maturite",
-                f"Passer du niveau {current} au niveau {target}, c'est sauter plus de deux marches : "
-                "est-ce réaliste ?",
+                f"Passer du niveau {current} au niveau {target}, c'est monter plus de deux marches "
+                f"d'un coup\u00a0: est-ce réaliste avec vos ressources\u202f? Justifiez-le dans les indices.",
+                "advice",
             )
         ]
     return []
@@ -288,7 +297,7 @@ def _dates(plan: dict) -> list[Finding]:
                 Finding(
                     "date-impossible",
                     "dialogue",
-                    f"Entretien {number} : « {row['date'][:40]} » n'est pas une date valable.",
+                    f"Entretien {number}\u00a0: «\u00a0{row['date'][:40]}\u00a0» n'est pas une date valable.",
                 )
             )
         elif written and day > written:
@@ -296,7 +305,7 @@ def _dates(plan: dict) -> list[Finding]:
                 Finding(
                     "date-future",
                     "dialogue",
-                    f"Entretien {number} : daté après la rédaction du plan.",
+                    f"Entretien {number}\u00a0: daté après la rédaction du plan.",
                 )
             )
     return findings
@@ -338,7 +347,7 @@ def _sizes(plan: dict) -> list[Finding]:
             Finding(
                 "trop-long",
                 "",
-                f"Champ(s) de plus de {MAX_FIELD} caractères : {', '.join(long)}. Rien n'est perdu, mais soyez concis.",
+                f"Champ(s) de plus de {MAX_FIELD} caractères\u00a0: {', '.join(long)}. Rien n'est perdu, mais soyez concis.",
             )
         )
     prose = [text for section, field, text in _prose(plan)]
@@ -348,7 +357,7 @@ def _sizes(plan: dict) -> list[Finding]:
             Finding(
                 "texte-repete",
                 "",
-                "Le même texte revient dans au moins trois champs : chaque rubrique attend sa propre réponse.",
+                "Le même texte revient dans au moins trois champs\u00a0: chaque rubrique attend sa propre réponse.",
             )
         )
     return findings
@@ -389,7 +398,7 @@ def _points(plan: dict, findings: list[Finding]) -> dict[str, float]:
         if _indicators(plan) and "indicateurs-vanite" not in codes
         else 0.0,
         "maturite": POINTS["maturite"]
-        if maturity_set and not {"maturite-recul", "maturite-saut"} & set(codes)
+        if maturity_set and "maturite-recul" not in codes  # a big jump is advice only
         else 0.0,
     }
     return {name: round(value, 2) for name, value in points.items()}

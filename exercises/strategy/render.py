@@ -59,9 +59,9 @@ def to_markdown(value: Any, title: str = "Stratégie médias sociaux") -> str:
         "probleme": _para(plan["probleme"]),
         "questions_sceptiques": _para(plan["questions_sceptiques"]),
         "maturite": (
-            f"- Niveau actuel : **{MATURITY[plan['maturite']['actuelle']]}** / 5\n"
-            f"- Niveau visé : **{MATURITY[plan['maturite']['visee']]}** / 5\n"
-            f"- Indices : {_cell(plan['maturite']['indices'])}"
+            f"- Niveau actuel\u00a0: **{MATURITY[plan['maturite']['actuelle']]}**\u00a0/\u00a05\n"
+            f"- Niveau visé\u00a0: **{MATURITY[plan['maturite']['visee']]}**\u00a0/\u00a05\n"
+            f"- Indices\u00a0: {_cell(plan['maturite']['indices'])}"
         ),
         "publics": _table(
             ["", "Public", "Ce qu'il attend"],
@@ -97,13 +97,13 @@ def to_markdown(value: Any, title: str = "Stratégie médias sociaux") -> str:
             ],
         ),
         "ressources": (
-            f"- Heures par semaine : {_cell(plan['ressources']['heures'])}\n"
-            f"- Qui : {_cell(plan['ressources']['qui'])}"
+            f"- Heures par semaine\u00a0: {_cell(plan['ressources']['heures'])}\n"
+            f"- Qui\u00a0: {_cell(plan['ressources']['qui'])}"
         ),
         "risques": _para(plan["risques"]),
         "test": (
             f"{_para(plan['test']['description'])}\n\n"
-            f"**Critère de décision (on continue / on arrête) :** {_cell(plan['test']['critere'])}"
+            f"**Critère de décision (on continue / on arrête)\u00a0:** {_cell(plan['test']['critere'])}"
         ),
         "controle": _table(
             ["Objectif", "Indicateur suivi", "Fréquence"],
@@ -172,7 +172,7 @@ def chart(value: Any) -> Figure:
     matrix.set_ylim(len(channels) - 0.5 if channels else 0.5, -0.5)
     matrix.set_xlabel("objectif servi")
     matrix.set_ylabel("canal")
-    matrix.set_title("Canaux × objectifs (pastille : public visé)")
+    matrix.set_title("Canaux × objectifs (pastille\u00a0: public visé)")
     matrix.grid(True, alpha=0.3)
     _timeline(timeline, plan)
     fig.tight_layout()
@@ -191,7 +191,7 @@ def _timeline(axes: Any, plan: dict) -> None:
     for key, row in zip(objective_ids(), plan["objectifs"], strict=True):
         deadline = parse_date(row["echeance"])
         if deadline:
-            events.append((deadline, f"{key} : {row['cible'][:20]}"))
+            events.append((deadline, f"{key}\u00a0: {row['cible'][:20]}"))
     events.sort()
     days = [(day - written).days for day, _label in events]
     axes.scatter(days, range(len(events)), color="#c8553d")

@@ -233,7 +233,7 @@ class _Batch:
         except Exception as error:  # the batch goes on; the instructor sees why
             result.graded = False
             result.messages.append(
-                "La correction automatique de votre rendu a échoué ; votre enseignant·e est "
+                "La correction automatique de votre rendu a échoué ; votre enseignant·e est "
                 "prévenu·e."
             )
             result.flags.append(f"grading error: {type(error).__name__}: {error}")
@@ -306,8 +306,8 @@ class _Batch:
         if home.is_symlink() or origin.is_symlink():
             result.graded = False
             result.messages.append(
-                "Votre dossier de rendu est un lien symbolique vers un autre dossier : il n'a "
-                "pas été corrigé ; contactez votre enseignant·e."
+                "Votre dossier de rendu est un lien symbolique vers un autre dossier : il n'a "
+                "pas été corrigé ; contactez votre enseignant·e."
             )
             result.flags.append("submission folder is a symbolic link: not graded")
             return True
@@ -315,7 +315,7 @@ class _Batch:
         if links:
             shown = ", ".join(links[:10])
             result.messages.append(
-                f"Votre rendu contient des liens symboliques ({shown}) : ils ont été ignorés."
+                f"Votre rendu contient des liens symboliques ({shown}) : ils ont été ignorés."
             )
             result.flags.append(f"symbolic links ignored: {shown}")
         return False
@@ -359,20 +359,20 @@ class _Batch:
         path, renamed_from = find_submitted_notebook(origin, name, set(self.expected))
         if path is None:
             result.messages.append(
-                f"Le notebook « {name}.ipynb » ne fait pas partie du rendu : 0 point."
+                f"Le notebook « {name}.ipynb » ne fait pas partie du rendu : 0 point."
             )
             return None
         if renamed_from:
             result.messages.append(
-                f"Votre notebook s'appelait « {renamed_from} » : il a été corrigé comme "
-                f"« {name}.ipynb »."
+                f"Votre notebook s'appelait « {renamed_from} » : il a été corrigé comme "
+                f"« {name}.ipynb »."
             )
             result.flags.append(f"renamed notebook {renamed_from!r} graded as {name}.ipynb")
         inspection = inspect_notebook(path)
         if inspection.notebook is None:
             result.messages.append(
                 f"{inspection.problem} Il n'a pas pu être corrigé et compte 0 point pour "
-                "l'instant : rendez à nouveau le fichier original ou contactez votre "
+                "l'instant : rendez à nouveau le fichier original ou contactez votre "
                 "enseignant·e."
             )
             result.flags.append(f"{path.name}: unreadable")
@@ -380,24 +380,24 @@ class _Batch:
         regraded = restore_grading_metadata(inspection.notebook, reference)
         if regraded:
             result.messages.append(
-                f"Dans « {name}.ipynb », les réglages de correction de cellules avaient été "
-                f"modifiés ({', '.join(regraded)}) : ceux de l'exercice distribué ont été "
+                f"Dans « {name}.ipynb », les réglages de correction de cellules avaient été "
+                f"modifiés ({', '.join(regraded)}) : ceux de l'exercice distribué ont été "
                 "rétablis pour la correction."
             )
             result.flags.append(f"{name}.ipynb: grading metadata edited: {', '.join(regraded)}")
         duplicated = drop_duplicate_ids(inspection.notebook)
         if duplicated:
             result.messages.append(
-                f"Dans « {name}.ipynb », des cellules de l'exercice étaient en double "
-                f"({', '.join(duplicated)}) : seule la dernière copie de chacune est notée."
+                f"Dans « {name}.ipynb », des cellules de l'exercice étaient en double "
+                f"({', '.join(duplicated)}) : seule la dernière copie de chacune est notée."
             )
             result.flags.append(f"{name}.ipynb: duplicated cells: {', '.join(duplicated)}")
         restored = restore_missing_cells(inspection.notebook, reference)
         if restored:
             result.messages.append(
-                f"Dans « {name}.ipynb », des cellules de l'exercice avaient été supprimées "
-                f"({', '.join(restored)}) : elles ont été rétablies dans leur version "
-                "d'origine pour la correction ; une réponse supprimée compte 0 point."
+                f"Dans « {name}.ipynb », des cellules de l'exercice avaient été supprimées "
+                f"({', '.join(restored)}) : elles ont été rétablies dans leur version "
+                "d'origine pour la correction ; une réponse supprimée compte 0 point."
             )
             result.flags.append(f"{name}.ipynb: deleted cells restored: {', '.join(restored)}")
         renumber_cell_ids(inspection.notebook)
@@ -410,8 +410,8 @@ class _Batch:
         nb = self.sanitize(nbformat.from_dict(inspection.notebook), res)
         if edited:
             result.messages.append(
-                f"Dans « {name}.ipynb », des cellules en lecture seule avaient été modifiées "
-                f"({', '.join(edited)}) : elles ont été corrigées dans leur version d'origine."
+                f"Dans « {name}.ipynb », des cellules en lecture seule avaient été modifiées "
+                f"({', '.join(edited)}) : elles ont été corrigées dans leur version d'origine."
             )
             result.flags.append(f"{name}.ipynb: read-only cells edited: {', '.join(edited)}")
         return nb
@@ -542,9 +542,9 @@ def _limit_messages(name: str, nb: nbformat.NotebookNode) -> list[str]:
     """What the limits did, cell by cell, in words the student understands."""
     texts = {
         "CellTimeoutError": "a dépassé le temps maximal d'exécution et a été interrompue",
-        "DeadKernelError": "a arrêté le processus de correction ; elle n'a pas été notée",
+        "DeadKernelError": "a arrêté le processus de correction ; elle n'a pas été notée",
         "MemoryError": "a dépassé la mémoire autorisée",
-        "NotExecuted": "n'a pas pu être exécutée ; votre enseignant·e est prévenu·e",
+        "NotExecuted": "n'a pas pu être exécutée ; votre enseignant·e est prévenu·e",
     }
     messages = []
     for index, cell in enumerate(nb.cells):
@@ -553,9 +553,9 @@ def _limit_messages(name: str, nb: nbformat.NotebookNode) -> list[str]:
             if output.get("output_type") == "stream" and "[… sortie tronquée" in output.get(
                 "text", ""
             ):
-                what = "a affiché trop de texte : la suite de sa sortie a été coupée"
+                what = "a affiché trop de texte : la suite de sa sortie a été coupée"
             if what:
-                messages.append(f"{name}.ipynb, {_cell_name(cell, index)} : la cellule {what}.")
+                messages.append(f"{name}.ipynb, {_cell_name(cell, index)} : la cellule {what}.")
     return messages
 
 

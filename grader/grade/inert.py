@@ -30,9 +30,9 @@ from nbconvert.filters.markdown_mistune import InvalidNotebook, IPythonRenderer,
 from selectolax.lexbor import LexborHTMLParser
 
 #: What the instructor and the student see instead of an output that had nothing safe left.
-PLACEHOLDER = "[contenu retiré : il pouvait exécuter du code dans le navigateur]"
+PLACEHOLDER = "[contenu retiré : il pouvait exécuter du code dans le navigateur]"
 #: What a markdown text becomes when even showing it as code could not make it inert.
-MARKDOWN_PLACEHOLDER = "*[texte retiré : il pouvait exécuter du code dans le navigateur]*"
+MARKDOWN_PLACEHOLDER = "*[texte retiré : il pouvait exécuter du code dans le navigateur]*"
 
 NOTEBOOK_METADATA = ("kernelspec", "language_info")
 RASTER = ("image/png", "image/jpeg", "image/gif")

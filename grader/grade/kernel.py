@@ -32,10 +32,10 @@ DEFAULT_OUTPUT_LIMIT = 1_000_000
 WITHHELD = {
     "stdout": "[… ce que votre code a affiché pendant ce test n'est pas montré …]\n",
     "stderr": (
-        "[… votre code a écrit sur la sortie d'erreur pendant ce test, qui échoue donc ; "
+        "[… votre code a écrit sur la sortie d'erreur pendant ce test, qui échoue donc ; "
         "le détail n'est pas montré …]\n"
     ),
-    "result": "[valeur produite par votre code : non montrée]",
+    "result": "[valeur produite par votre code : non montrée]",
 }
 #: What ipykernel sets ``MPLBACKEND`` to.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -91,7 +91,7 @@ class OutputSink:
                 self._truncated = True
                 self._stream_text(
                     name,
-                    f"\n[… sortie tronquée : plus de {self.output_limit} caractères affichés …]\n",
+                    f"\n[… sortie tronquée : plus de {self.output_limit} caractères affichés …]\n",
                 )
             return
         self._stream_text(name, text[:room])

@@ -36,24 +36,24 @@ def inspect_notebook(path: Path) -> Inspection:
         raw = _read_regular_file(path, MAX_NOTEBOOK_BYTES)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return Inspection(path, problem=f"« {name} » est un lien symbolique, pas un fichier.")
-        return Inspection(path, problem=f"« {name} » n'a pas pu être lu ({error.strerror}).")
+            return Inspection(path, problem=f"« {name} » est un lien symbolique, pas un fichier.")
+        return Inspection(path, problem=f"« {name} » n'a pas pu être lu ({error.strerror}).")
     if raw is None:
         return Inspection(
             path,
-            problem=f"« {name} » dépasse {MAX_NOTEBOOK_BYTES // 2**20} Mo : ce n'est pas le "
+            problem=f"« {name} » dépasse {MAX_NOTEBOOK_BYTES // 2**20} Mo : ce n'est pas le "
             "notebook de l'exercice (les images et vidéos ne se rendent pas dans le notebook).",
         )
     if not raw.strip():
-        return Inspection(path, problem=f"« {name} » est vide.")
+        return Inspection(path, problem=f"« {name} » est vide.")
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return Inspection(path, problem=f"« {name} » n'est pas un fichier texte UTF-8.")
+        return Inspection(path, problem=f"« {name} » n'est pas un fichier texte UTF-8.")
     except ValueError as error:
         return Inspection(
             path,
-            problem=f"« {name} » n'est pas un notebook valide : le JSON est abîmé "
+            problem=f"« {name} » n'est pas un notebook valide : le JSON est abîmé "
             f"(ligne {getattr(error, 'lineno', '?')}).",
         )
     try:
@@ -64,7 +64,7 @@ def inspect_notebook(path: Path) -> Inspection:
         if not isinstance(nb.cells, list):
             raise TypeError("cells is not a list")
     except Exception:  # nbformat raises many kinds on hostile input
-        return Inspection(path, problem=f"« {name} » n'a pas la structure d'un notebook.")
+        return Inspection(path, problem=f"« {name} » n'a pas la structure d'un notebook.")
     return Inspection(path, notebook=json.loads(json.dumps(nb)))
 
 
@@ -112,7 +112,7 @@ class ReferenceCell:
 
 
 RESTORED_NOTE = (
-    "Cette cellule (id : {grade_id}) manquait dans votre rendu ; "
+    "Cette cellule (id : {grade_id}) manquait dans votre rendu ; "
     "elle a été rétablie pour la correction."
 )
 
@@ -348,4 +348,4 @@ def failed_tests_of(nb: dict) -> dict[str, str]:
 def failure_message(grade_id: str, failure: str) -> str:
     """The line the student reads about a failed test (feedback pages leave it out of the
     remarks, since their table already shows the failure)."""
-    return f"{grade_id} : test échoué ({failure})."
+    return f"{grade_id} : test échoué ({failure})."

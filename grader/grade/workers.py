@@ -391,12 +391,12 @@ class _Zygote:
             _signal_group(run.pid, signal.SIGKILL)
             status = _exit_status(run.pid)
             if not isinstance(error, EOFError):
-                run.result.alerts.append(f"canal de correction : message refusé ({error})")
+                run.result.alerts.append(f"canal de correction : message refusé ({error})")
             self._died(run, status)
             return
         problem = _invalid(message, run)
         if problem:  # forged or mangled: the child is not believed, and is stopped
-            run.result.alerts.append(f"canal de correction : {problem}")
+            run.result.alerts.append(f"canal de correction : {problem}")
             _signal_group(run.pid, signal.SIGKILL)
             self._died(run, _exit_status(run.pid))
             return
@@ -568,21 +568,21 @@ def _invalid(message: Any, run: _Run) -> str | None:
         return "message inconnu"
     kind = message["kind"]
     if kind == "hello" and run.greeted:
-        return "second « hello »"
+        return "second « hello »"
     if kind in ("done", "end") and not run.greeted:
-        return f"« {kind} » avant le début"
+        return f"« {kind} » avant le début"
     if kind == "done":
         if message.get("index") != run.cell or message.get("token") != run.token:
-            return f"« done » pour la cellule {message.get('index')!r} sans le bon jeton"
+            return f"« done » pour la cellule {message.get('index')!r} sans le bon jeton"
         if not isinstance(message.get("count"), (int, type(None))):
             return "compteur d'exécution invalide"
         outputs = message.get("outputs")
         if not isinstance(outputs, list) or not all(_valid_output(o) for o in outputs):
             return "sorties invalides"
     if kind == "end" and (run.cell is None or run.cell < len(run.job.cells)):
-        return "« end » avant la dernière cellule"
+        return "« end » avant la dernière cellule"
     if kind == "end" and message.get("token") != run.token:
-        return "« end » sans le bon jeton"
+        return "« end » sans le bon jeton"
     return None
 
 
@@ -646,7 +646,7 @@ def _timeout_error(seconds: float) -> dict[str, Any]:
 def _memory_error(megabytes: int) -> dict[str, Any]:
     text = (
         f"Votre code a utilisé plus de mémoire que les {megabytes} Mo permis pour tout le "
-        "rendu (tous ses processus ensemble) : la cellule a été arrêtée et n'a pas été notée."
+        "rendu (tous ses processus ensemble) : la cellule a été arrêtée et n'a pas été notée."
     )
     return {
         "output_type": "error",
@@ -713,7 +713,7 @@ def _private_bytes(pid: int) -> int:
 def _death_error(status: str) -> dict[str, Any]:
     text = (
         f"Le processus qui exécutait cette cellule s'est arrêté ({status}). La cellule "
-        "n'a pas été notée ; les autres cellules ont été exécutées sans elle."
+        "n'a pas été notée ; les autres cellules ont été exécutées sans elle."
     )
     return {
         "output_type": "error",
@@ -774,7 +774,7 @@ def _child(
                 for what in snapshot.restore():
                     say({"kind": "alert", "what": f"{what} remplacé (rétabli avant le test)"})
                 for name in guard.lying_values(shell.user_ns):
-                    say({"kind": "alert", "what": f"la valeur « {name} » redéfinit =="})
+                    say({"kind": "alert", "what": f"la valeur « {name} » redéfinit =="})
             outputs, count = shell.run(
                 command["source"], guard.cell_name(index), trusted, job.trusted if trusted else None
             )

@@ -64,7 +64,10 @@ def _hidden_test_lines(nb: dict) -> set[str]:
 
 
 def test_release_count_matches_source():
-    assert len(list((REPO / "release").glob("*/exercice.ipynb"))) == 8
+    released = sorted(p.parent.name for p in (REPO / "release").glob("*/exercice.ipynb"))
+    sources = sorted(p.parent.name for p in (REPO / "source").glob("*/exercice.ipynb"))
+    assert released == sources
+    assert len(released) == 9 and released[0] == "00-prise-en-main"
 
 
 def test_index_links_every_module_to_its_lesson_and_exercise():
@@ -75,7 +78,7 @@ def test_index_links_every_module_to_its_lesson_and_exercise():
     text = (REPO / "index.md").read_text("utf-8")
     modules = sorted(p.name for p in (REPO / "modules").iterdir() if (p / "lecon.md").exists())
     assert [entry.folder for entry in module_entries(course)] == modules
-    assert len(modules) == 8
+    assert len(modules) == 9 and modules[0] == "00-prise-en-main"
     links = re.findall(r"\]\(([^)]+\.ipynb)\)", text)
     assert len(links) == 2 * len(modules)
     for link in links:
@@ -84,6 +87,26 @@ def test_index_links_every_module_to_its_lesson_and_exercise():
         assert len(entry.objectives) >= 3, entry.folder
         assert all(objective in text for objective in entry.objectives)
         assert entry.auto_points > 0 and entry.manual_points > 0, entry.folder
+        assert entry.points.total == entry.auto_points + entry.manual_points, entry.folder
+    # the index says, per module, how many points need code, widgets or a human grader
+    for entry in module_entries(course):
+        if entry.exercise_title:
+            p = entry.points
+            assert f"{p.code:g} point" in text and f"{p.widget:g} point" in text, entry.folder
+    assert "Les points des exercices" in text
+    intro = text.split("## Module 00")[0]
+    assert "Eric" in intro and "programmation" in intro and "module 00" in intro
+
+
+def test_index_counts_widget_tests_as_widget_points():
+    """A graded test that reads answers.get( is a widget point; other tests are code points."""
+    from grader.build.index import module_entries
+    from grader.course import Course
+
+    points = {e.folder: e.points for e in module_entries(Course.load(REPO))}
+    assert (points["00-prise-en-main"].code, points["00-prise-en-main"].widget) == (5.0, 3.0)
+    assert points["00-prise-en-main"].hand == 1.0
+    assert points["08-mesurer"].widget == 0.0  # no widget question in module 08
 
 
 def test_check_names_no_assignment(tmp_path):

@@ -361,7 +361,7 @@ def test_each_limit_is_explained_to_the_student(limited, student, phrase):
 def test_student_code_gets_no_network(limited):
     course, _, connections, _, _ = limited
     assert connections == []
-    assert "test-1 : test échoué" in _messages(course, "reseau")
+    assert "test-1 : test échoué" in _messages(course, "reseau")
 
 
 def test_student_code_cannot_write_the_gradebook_or_other_students_files(limited):

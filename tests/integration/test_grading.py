@@ -54,11 +54,13 @@ def test_scores_match_what_each_student_deserves(demo):
 @pytest.mark.parametrize(
     ("assignment", "expected"),
     [
-        # model plan; a platform named as the problem, vanity indicators, a 1→5 jump; empty
-        ("06-strategie", {"amelie": 10.0, "bastien": 8.0, "chloe": 0.0}),
-        # model audit + part B; fooled by the gaming page (10 of 14 rules) and part B wrong;
-        # three criteria left unscored + part B right
-        ("07-site-cafe", {"amelie": 9.0, "bastien": 3.57, "chloe": 4.0}),
+        # model plan; a platform named as the problem, vanity indicators (a 1→5 jump is
+        # advice only, no deduction); empty
+        ("06-strategie", {"amelie": 10.0, "bastien": 8.5, "chloe": 0.0}),
+        # model audit + part B; fooled by the gaming page (9 of the 13 scored rules: the Open
+        # Graph guideline is feedback only) and part B wrong; three criteria left unscored +
+        # part B right
+        ("07-site-cafe", {"amelie": 9.0, "bastien": 3.46, "chloe": 4.0}),
     ],
 )
 def test_module_scores(demo, assignment, expected):

@@ -198,7 +198,7 @@ def test_feedback_zip_is_named_for_moodle_in_french_without_hidden_tests(trip):
         f"{name}_{lms_id}_assignsubmission_file_" for name, lms_id in PEOPLE.values()
     }
     amelie = pages["Amélie Rochat_1001_assignsubmission_file_/resultats.html"]
-    assert "Note : 10 / 11 points" in amelie and "Analyse nuancée, exemples précis." in amelie
+    assert "Note : 10 / 11 points" in amelie and "Analyse nuancée, exemples précis." in amelie
     bastien = pages["Bastien Favre_1002_assignsubmission_file_/resultats.html"]
     assert "Test non réussi" in bastien and "Réponse trop courte" in bastien
     assert "Le fil de la boulangerie compte 5 réponses sur 8 messages." in bastien

@@ -83,7 +83,7 @@ def test_form_round_trip_and_site_evidence() -> None:
 
 
 COMPLETE = [
-    "Votre audit est complet. Relisez chaque note à côté de ses indices : "
+    "Votre audit est complet. Relisez chaque note à côté de ses indices : "
     "la cohérence et vos justifications seront évaluées après le rendu."
 ]
 
@@ -98,7 +98,7 @@ def test_advice_names_what_is_missing() -> None:
     value["criteria"]["voix"] = {"score": None, "justification": "court"}
     value["criteria"]["liens"] = {"score": 2, "justification": "x" * 100_000}
     remarks = " ".join(audit_advice(value))
-    assert "1 critère(s) sans note : Une voix humaine ?" in remarks
+    assert "1 critère(s) sans note : Une voix humaine ?" in remarks
     assert "trop courte" in remarks
     assert "plus de 2000 caractères" in remarks
     assert "même justification" in remarks
@@ -127,7 +127,7 @@ def test_advice_on_a_complete_audit_never_gives_the_verdict() -> None:
 def test_advice_on_malformed_criteria_lists_them_as_missing(criteria, unscored) -> None:
     assert len(grid.CRITERIA) == 17
     remarks = audit_advice({"site": "cave-de-lavaux", "criteria": criteria})
-    assert remarks[0].startswith(f"{unscored} critère(s) sans note : ")
+    assert remarks[0].startswith(f"{unscored} critère(s) sans note : ")
     assert remarks[1].startswith("17 justification(s) absente(s) ou trop courte(s)")
 
 
@@ -177,11 +177,11 @@ def test_recap_truncates_before_escaping_and_names_the_site() -> None:
     answers.record(AUDIT, {"site": "cave-de-lavaux", "criteria": [1, 2]})
     answers.record("07-site-cafe/recommandations", [{"quoi": "&" * 3000}])
     html = recapitulatif(AUDIT, "07-site-cafe/recommandations").data
-    assert "<h4>Site audité : Domaine Chappuis-Bron</h4>" in html
-    assert f"<b>Ce qu'il faut changer</b> : {'&amp;' * 2000}</li>" in html
+    assert "<h4>Site audité : Domaine Chappuis-Bron</h4>" in html
+    assert f"<b>Ce qu'il faut changer</b> : {'&amp;' * 2000}</li>" in html
     answers.record(AUDIT, {"site": "inconnu", "criteria": {"voix": "cassé"}})
     html = recapitulatif(AUDIT, "07-site-cafe/recommandations").data
-    assert "<h4>Site audité : —</h4>" in html
+    assert "<h4>Site audité : —</h4>" in html
 
 
 def test_recommendations_advice_reads_as_french() -> None:
@@ -189,12 +189,12 @@ def test_recommendations_advice_reads_as_french() -> None:
     text = "Une phrase assez longue pour compter."
     reco.apply([{"quoi": text, "pourquoi": "", "mesure": ""}])
     assert reco.advice(reco.collect())[0] == (
-        "Recommandation 1 : à compléter (« Pourquoi (le café, un critère de la grille, une liste "
-        "de contrôle) » ; « Comment saurez-vous que cela a marché ? »)."
+        "Recommandation 1 : à compléter (« Pourquoi (le café, un critère de la grille, une liste "
+        "de contrôle) » ; « Comment saurez-vous que cela a marché ? »)."
     )
     reco.apply([{"quoi": text, "pourquoi": text, "mesure": text}] * 2)
     assert reco.advice(reco.collect()) == [
-        "Vos deux recommandations sont complètes ; elles seront lues par l'enseignant·e."
+        "Vos deux recommandations sont complètes\u202f; elles seront lues par l'enseignant·e."
     ]
 
 

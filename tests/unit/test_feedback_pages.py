@@ -35,7 +35,7 @@ def _summary(**changes) -> Summary:
             Question("partie-d", 2.0, 2.0, comment="Très clair."),
         ],
         comments=[("partie-b1-reponse", "Pensez au cas vide.")],
-        remarks=["Le notebook « extra.ipynb » ne fait pas partie du rendu : 0 point."],
+        remarks=["Le notebook « extra.ipynb » ne fait pas partie du rendu : 0 point."],
         raw_score=3.5,
         max_score=9.0,
         handed_in=datetime(2026, 11, 20, 18, 0),
@@ -50,7 +50,7 @@ def _summary(**changes) -> Summary:
 def test_page_is_french_and_says_what_counted():
     html = render(_summary())
     assert '<html lang="fr">' in html
-    assert "Note : 3,5 / 9 points" in html
+    assert "Note : 3,5 / 9 points" in html
     assert "rendu le 20 novembre 2026 à 19:00" in html  # UTC 18:00 is 19:00 in Zurich
     assert "n'est pas encore définitive" in html  # partie-c waits for the instructor
     assert "En attente de la correction" in html
@@ -66,7 +66,7 @@ def test_page_escapes_what_tests_and_graders_wrote():
 
 def test_late_penalty_and_ungraded_submission():
     late = render(_summary(late_penalty=1.0))
-    assert "Note : 2,5 / 9 points" in late and "Pénalité de retard : −1 point(s)" in late
+    assert "Note : 2,5 / 9 points" in late and "Pénalité de retard : −1 point(s)" in late
     nothing = render(_summary(graded=False, questions=[], pages=[]))
     assert "n'a pas encore pu être corrigé" in nothing and "exercice.html" not in nothing
 
@@ -101,7 +101,7 @@ def test_failed_tests_come_from_graded_cells_only_and_remarks_skip_them(tmp_path
     )
     assert failed_tests(tmp_path) == {("exercice", "t1"): "AssertionError: raté"}
     (tmp_path / "messages-correction.txt").write_text(
-        "t1 : test échoué (AssertionError: raté).\nAutre remarque.\n", encoding="utf-8"
+        "t1 : test échoué (AssertionError: raté).\nAutre remarque.\n", encoding="utf-8"
     )
     (tmp_path / "timestamp.txt").write_text("2026-11-20 18:00:00 UTC", encoding="utf-8")
     shown = {failure_message("t1", "AssertionError: raté")}

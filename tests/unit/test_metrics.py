@@ -276,7 +276,7 @@ def test_title_and_legend_messages_read_as_french(figure):
     ax.plot([1, 2], [2, 1])
     assert check_figure(fig, need_labels=False, need_title=True, need_legend=True) == [
         "Le graphique n'a pas de titre (`ax.set_title(...)`).",
-        "Le graphique montre plusieurs séries sans légende : on ne sait pas laquelle est "
+        "Le graphique montre plusieurs séries sans légende : on ne sait pas laquelle est "
         "laquelle (`label=...` puis `ax.legend()`).",
     ]
     fig.clf()
@@ -287,7 +287,7 @@ def test_title_and_legend_messages_read_as_french(figure):
     right.plot([1, 2], [3, 1])
     assert check_figure(fig, need_labels=False, need_title=True, need_legend=True) == [
         "Le graphique n° 2 n'a pas de titre (`ax.set_title(...)`).",
-        "Le graphique n° 2 montre plusieurs séries sans légende : on ne sait pas laquelle est "
+        "Le graphique n° 2 montre plusieurs séries sans légende : on ne sait pas laquelle est "
         "laquelle (`label=...` puis `ax.legend()`).",
     ]
 

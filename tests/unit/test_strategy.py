@@ -89,13 +89,20 @@ def test_vanity_only_indicators_are_flagged(plan) -> None:
     assert is_vanity("abonnés de la page") and not is_vanity("en vue de la subvention")
 
 
-@pytest.mark.parametrize(
-    ("current", "target", "code"), [(3, 2, "maturite-recul"), (1, 4, "maturite-saut")]
-)
-def test_maturity_coherence(plan, current, target, code) -> None:
-    plan["maturite"].update(actuelle=current, visee=target)
-    assert code in _codes(plan)
+def test_a_target_below_the_current_level_costs_the_maturity_point(plan) -> None:
+    plan["maturite"].update(actuelle=3, visee=2)
+    assert "maturite-recul" in _codes(plan)
     assert auto_points(plan)["maturite"] == 0.0
+
+
+@pytest.mark.parametrize("target", [4, 5])
+def test_a_big_maturity_jump_is_advice_that_costs_nothing(plan, target) -> None:
+    """A jump of more than two levels is the course's rule of thumb, not Alban Martin's."""
+    plan["maturite"].update(actuelle=1, visee=target)
+    (finding,) = [f for f in check(plan) if f.code == "maturite-saut"]
+    assert finding.kind == "advice"
+    assert auto_points(plan) == auto_points(model_plan())
+    assert sum(auto_points(plan).values()) == 10
 
 
 def test_impossible_and_future_interview_dates(plan) -> None:
@@ -149,19 +156,45 @@ def test_advice_reads_as_french_and_checks_once(plan, monkeypatch) -> None:
         return check(value)
 
     monkeypatch.setattr(checks_module, "check", counted)
-    plan["maturite"]["actuelle"], plan["maturite"]["visee"] = 1, 5  # -0.5: too big a jump
+    plan["maturite"]["actuelle"], plan["maturite"]["visee"] = 1, 5  # advice, no deduction
+    plan["probleme"] = "Nous ne sommes pas sur Instagram."  # -1: a platform as the problem
     remarks = plan_advice(plan)
     assert len(calls) == 1
     assert remarks == [
-        "À revoir : Passer du niveau 1 au niveau 5, c'est sauter plus de deux marches : "
-        "est-ce réaliste ?",
-        "Points automatiques si vous rendiez maintenant : 9,5 / 10. La qualité de la "
-        "stratégie (barème sur 20) sera évaluée par l'enseignant·e.",
+        "À revoir\u00a0: Le problème nomme une plateforme (instagram)\u00a0: n'est-ce pas une "
+        "solution déguisée en problème\u202f? Décrivez ce qui ne va pas pour le client, sans outil.",
+        "Conseil du cours, sans effet sur les points\u00a0: Passer du niveau 1 au niveau 5, "
+        "c'est monter plus de deux marches d'un coup\u00a0: est-ce réaliste avec vos "
+        "ressources\u202f? Justifiez-le dans les indices.",
+        "Points automatiques si vous rendiez maintenant\u00a0: 9\u00a0/\u00a010. La qualité de "
+        "la stratégie (barème sur 20) sera évaluée par l'enseignant·e.",
     ]
     plan["publics"] = [{"nom": "", "besoin": ""}] * 3
     remarks = plan_advice(plan)
-    assert "La rubrique « Publics » est à compléter." in remarks
+    assert "La rubrique «\u00a0Publics\u00a0» est à compléter." in remarks
     assert not any("À compléter" in remark for remark in remarks)
+
+
+def test_messages_follow_french_typography(plan) -> None:
+    """No plain space before « : ; ! ? » or inside guillemets, in any automatic message."""
+    plan["probleme"] = "Pas de compte Instagram."
+    plan["maturite"].update(actuelle=1, visee=5)
+    plan["dialogue"][0]["date"] = "32.13.2026"
+    plan["canaux"][3]["objectif"] = ""
+    plan["publics"] = [{"nom": "", "besoin": ""}] * 3
+    remarks = plan_advice(plan)
+    assert len(remarks) >= 6
+    for remark in remarks:
+        assert not any(bad in remark for bad in (" :", " ;", " ?", " !", "« ", " »")), remark
+
+
+def test_exercise_quotes_level_one_as_the_seed_gives_it() -> None:
+    """Level 1 is about what comes up from the public, not about using social media at all."""
+    root = Path(__file__).resolve().parents[2]
+    for path in ("source/06-strategie/exercice.md", "modules/06-strategie/lecon.md"):
+        text = root.joinpath(path).read_text("utf-8")
+        assert "canal “remontant” non pris en compte" in text, path
+        assert "n'utilise pas les médias sociaux" not in text, path
 
 
 def test_every_text_of_the_plan_is_checked_for_size() -> None:

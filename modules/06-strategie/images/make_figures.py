@@ -63,17 +63,17 @@ def escalier(chemin):
                     ha="left", va="bottom", zorder=3)
 
     # les questions de Booth au public, et le sens de la montée
-    ax.text(0.45, 6.45, "Où en êtes-vous ? Vos partenaires ? Vos concurrents ?",
+    ax.text(0.45, 6.45, "Où en êtes-vous ? Vos partenaires ? Vos concurrents ?",
             fontsize=9.5, color=GRIS, style="italic", ha="left", va="bottom")
     ax.add_patch(FancyArrowPatch((0.75, 3.35), (3.5, 5.35), arrowstyle="-|>",
                                  mutation_scale=14, lw=1.2, color=GRIS,
                                  connectionstyle="arc3,rad=-0.25"))
-    ax.text(0.45, 5.75, "on monte selon ce qu'on fait de ce qui « remonte »", fontsize=8.5,
+    ax.text(0.45, 5.75, "on monte selon ce qu'on fait de ce qui « remonte »", fontsize=8.5,
             color=GRIS, ha="left", va="bottom", style="italic")
 
-    ax.text(6.0, 0.45, "Monter n'est pas une fin en soi : le niveau visé dépend du problème "
+    ax.text(6.0, 0.45, "Monter n'est pas une fin en soi : le niveau visé dépend du problème "
             "à résoudre.", fontsize=9, color=GRIS, ha="center", style="italic")
-    ax.text(11.9, 0.08, "mots-clés en gras : étiquettes du cours", fontsize=7, color=GRIS,
+    ax.text(11.9, 0.08, "mots-clés en gras : étiquettes du cours", fontsize=7, color=GRIS,
             ha="right")
 
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
