@@ -630,17 +630,22 @@ def _describe_status(status: int) -> str:
     return f"sorti avec le code {os.WEXITSTATUS(status)}"
 
 
+def _error_output(ename: str, text: str) -> dict[str, Any]:
+    """An ``error`` output that the grader, not the student's code, wrote in a cell."""
+    return {
+        "output_type": "error",
+        "ename": ename,
+        "evalue": text,
+        "traceback": [f"{ename}: {text}"],
+    }
+
+
 def _timeout_error(seconds: float) -> dict[str, Any]:
     text = (
         f"La cellule a dépassé le temps maximal d'exécution ({seconds:g} s) et a été "
         "interrompue (boucle infinie ?)."
     )
-    return {
-        "output_type": "error",
-        "ename": "CellTimeoutError",
-        "evalue": text,
-        "traceback": [f"CellTimeoutError: {text}"],
-    }
+    return _error_output("CellTimeoutError", text)
 
 
 def _memory_error(megabytes: int) -> dict[str, Any]:
@@ -648,12 +653,7 @@ def _memory_error(megabytes: int) -> dict[str, Any]:
         f"Votre code a utilisé plus de mémoire que les {megabytes} Mo permis pour tout le "
         "rendu (tous ses processus ensemble) : la cellule a été arrêtée et n'a pas été notée."
     )
-    return {
-        "output_type": "error",
-        "ename": "MemoryError",
-        "evalue": text,
-        "traceback": [f"MemoryError: {text}"],
-    }
+    return _error_output("MemoryError", text)
 
 
 def _process_children() -> dict[int, list[int]]:
@@ -715,12 +715,7 @@ def _death_error(status: str) -> dict[str, Any]:
         f"Le processus qui exécutait cette cellule s'est arrêté ({status}). La cellule "
         "n'a pas été notée ; les autres cellules ont été exécutées sans elle."
     )
-    return {
-        "output_type": "error",
-        "ename": "DeadKernelError",
-        "evalue": text,
-        "traceback": [f"DeadKernelError: {text}"],
-    }
+    return _error_output("DeadKernelError", text)
 
 
 # ----------------------------------------------------------------------------- child side
