@@ -21,12 +21,16 @@ c.CourseDirectory.ignore = [
 ]
 
 # Student-facing stubs are in French.
-c.ClearSolutions.code_stub = {"python": "# VOTRE CODE ICI\nraise NotImplementedError()"}
+c.ClearSolutions.code_stub = {
+    "python": "# VOTRE CODE ICI : remplacez la ligne ci-dessous par votre réponse\n"
+    "raise NotImplementedError()"
+}
 c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
 
 # Releases never carry the instructor's widget answers or the jupytext pairing.
 c.GenerateAssignment.preprocessors = [
     "grader.build.preprocessors.StripInstructorMetadata",
+    "grader.build.preprocessors.LetRunAllContinue",
     "nbgrader.preprocessors.IncludeHeaderFooter",
     "nbgrader.preprocessors.InstantiateTests",
     "nbgrader.preprocessors.LockCells",

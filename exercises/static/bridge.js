@@ -50,13 +50,43 @@ function writeRecord(panel, qid, value) {
   return record;
 }
 
+// Two saves of one document must never overlap: the second one reads the file that the
+// first has just written, takes it for someone else's change and opens JupyterLab's
+// "File Changed" dialog (its save then waits for a click that never comes). So the bridge
+// waits for every save in flight (its own, the student's Ctrl+S, autosave) before its own.
+// The counters live on `window` because each widget may load its own copy of this module.
+const saves = (window.__courseAnswerSaves ??= { pending: 0, inFlight: new WeakMap() });
+
+function watchSaves(context) {
+  if (saves.inFlight.has(context)) return;
+  saves.inFlight.set(context, 0);
+  context.saveState.connect((_, state) => {
+    const running = saves.inFlight.get(context) || 0;
+    saves.inFlight.set(context, state === "started" ? running + 1 : Math.max(0, running - 1));
+  });
+}
+
 const pendingSaves = new WeakMap();
 function scheduleSave(panel) {
-  clearTimeout(pendingSaves.get(panel));
+  watchSaves(panel.context);
+  if (pendingSaves.has(panel)) clearTimeout(pendingSaves.get(panel));
+  else saves.pending += 1;
   pendingSaves.set(
     panel,
-    setTimeout(() => {
-      if (!panel.isDisposed && panel.context.model.dirty) panel.context.save();
+    setTimeout(async () => {
+      pendingSaves.delete(panel);
+      if (!panel.isDisposed && saves.inFlight.get(panel.context)) {
+        saves.pending -= 1;
+        scheduleSave(panel); // someone is saving: try again once they are done
+        return;
+      }
+      try {
+        if (!panel.isDisposed && panel.context.model.dirty) await panel.context.save();
+      } catch {
+        // JupyterLab has shown the error; the answer stays in the model until the next save
+      } finally {
+        saves.pending -= 1;
+      }
     }, SAVE_DELAY_MS),
   );
 }

@@ -163,12 +163,30 @@ def wait_for_stored_answer(page, question_id: str, expected) -> None:
     )
 
 
+SAVES_SETTLED = """() => {
+    const saves = window.__courseAnswerSaves;
+    const context = window.jupyterapp.shell.currentWidget.context;
+    return !saves || (saves.pending === 0 && !saves.inFlight.get(context));
+}"""
+
+
 def save_and_close(page) -> None:
-    """Save the notebook, shut its kernel down and close it, as a student finishing."""
-    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(
-        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=TIMEOUT_MS
-    )
+    """Save the notebook, shut its kernel down and close it, as a student finishing.
+
+    The answer bridge's own saves are let finish first (two overlapping saves make
+    JupyterLab ask "File Changed"). The save is not awaited inside the page: if a dialog
+    blocks it, the test fails in a minute with the dialog's text, not at the suite timeout.
+    """
+    page.wait_for_function(SAVES_SETTLED, timeout=TIMEOUT_MS)
+    page.evaluate("() => { window.jupyterapp.commands.execute('docmanager:save'); }")
+    try:
+        page.wait_for_function(
+            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
+            timeout=TIMEOUT_MS,
+        )
+    except Exception as error:  # a Playwright timeout: say what the student would see
+        dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        raise AssertionError(f"the notebook did not save; dialogs open: {dialogs!r}") from error
     page.evaluate(
         "() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()"
         ".then(() => window.jupyterapp.shell.currentWidget.close())"
