@@ -22,7 +22,7 @@ c.CourseDirectory.ignore = [
 
 # Student-facing stubs are in French.
 c.ClearSolutions.code_stub = {
-    "python": "# VOTRE CODE ICI : remplacez la ligne ci-dessous par votre réponse\n"
+    "python": "# VOTRE CODE ICI : remplacez la ligne ci-dessous par votre réponse\n"
     "raise NotImplementedError()"
 }
 c.ClearSolutions.text_stub = "VOTRE RÉPONSE ICI"
@@ -56,6 +56,9 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",
     "grader.feedback.preprocessors.HideTestTracebacks",
+    # the French summary on top of each page, and resultats.html beside it, whoever asks
+    # (course feedback, nbgrader generate_feedback, formgrader's button)
+    "grader.feedback.preprocessors.EmbedSummary",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # ... in French: nbgrader's feedback template, its labels translated (grader/feedback/templates).

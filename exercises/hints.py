@@ -19,7 +19,7 @@ NOT_WRITTEN = (
 )
 NOT_DEFINED = (
     "💡 Le nom « {name} » n'est pas encore défini. Exécutez d'abord les cellules au-dessus "
-    "de celle-ci, dans l'ordre (menu Exécuter › Exécuter les cellules au-dessus), puis "
+    "de celle-ci, dans l'ordre (menu Exécution › Exécuter tout au-dessus de la cellule sélectionnée), puis "
     "relancez cette cellule. Si ce nom est le vôtre, vérifiez son orthographe."
 )
 

@@ -7,6 +7,7 @@ grading test cells only call :func:`exercises.answers.get` with the same id.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import ipywidgets as widgets
@@ -14,6 +15,10 @@ from IPython.display import HTML, display
 
 from exercises import answers
 from exercises.bridge import AnswerBridge
+from exercises.saved_view import OUTPUT_KEY, summary_lines
+
+#: Every live view of each question, so that copies of one question cell stay in step.
+_views: dict[str, weakref.WeakSet[Question]] = {}
 
 
 class Question(widgets.VBox):
@@ -28,9 +33,14 @@ class Question(widgets.VBox):
         self._applying = False
         self.bridge = AnswerBridge(question_id=question_id)
         self.feedback = widgets.HTML()
-        check = widgets.Button(description="Vérifier ma réponse", icon="check")
+        # width "auto": ipywidgets' fixed button width cuts the label (« Vérifier ma rép… »)
+        check = widgets.Button(
+            description="Vérifier ma réponse", icon="check", layout=widgets.Layout(width="auto")
+        )
         check.on_click(lambda _button: self._show_advice())
         super().__init__(children=[*controls, self.bridge, check, self.feedback], **kwargs)
+        self.add_class("course-question")
+        _views.setdefault(question_id, weakref.WeakSet()).add(self)
         saved = answers.get(question_id)
         if saved is not None:
             self._apply_safely(saved)
@@ -63,12 +73,41 @@ class Question(widgets.VBox):
         value = self.collect()
         answers.record(self.question_id, value)
         self.bridge.value = value
+        self._update_copies(value)
 
     def _on_bridge_value(self, change: dict[str, Any]) -> None:
         """A saved answer came back from the notebook: show it and remember it."""
         value = change["new"]
         self._apply_safely(value)
         answers.record(self.question_id, self.collect())
+        self._update_copies(self.collect())
+
+    def _update_copies(self, value: Any) -> None:
+        """Show ``value`` in every other live copy of this question (a pasted or re-run cell).
+
+        One question id has one answer in the notebook file: a copy left showing an older
+        answer would tell the student something the grader will not see.
+        """
+        for other in list(_views.get(self.question_id, ())):
+            if other is self or other.comm is None:  # closed widgets have no comm
+                continue
+            if other.collect() != value:
+                other._apply_safely(value)
+            if other.bridge.value != value:
+                other.bridge.value = value
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        """The widget view, named by question, with a readable text for non-widget readers.
+
+        The question id in the output's metadata lets the server's pre-save hook
+        (:mod:`exercises.saved_view`) write the saved answer in its place; the text replaces
+        ipywidgets' cut-off repr where no widget renders (formgrader, nbconvert).
+        """
+        data = super()._repr_mimebundle_(**kwargs)
+        if isinstance(data, dict):
+            lines = summary_lines(self.collect())
+            data["text/plain"] = "\n".join([f"Question {self.question_id}", *lines])
+        return data, {OUTPUT_KEY: {"question_id": self.question_id}}
 
     def _apply_safely(self, value: Any) -> None:
         self._applying = True
@@ -118,7 +157,7 @@ class Classification(Question):
         rows = []
         for key, text in self.statements.items():
             choice = widgets.ToggleButtons(
-                options=self.categories, value=None, style={"button_width": "9em"}
+                options=self.categories, value=None, style={"button_width": "auto"}
             )
             choice.observe(self._controls_changed, names="value")
             self.choices[key] = choice

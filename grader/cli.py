@@ -107,19 +107,48 @@ def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...])
     default=None,
     help="Folder for the HTML slides (default: out/slides in the course).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each deck to a PDF handout (16:9, one slide per page, numbered), "
+    "with Chromium.",
+)
+@click.option(
+    "--notes",
+    is_flag=True,
+    help="With --pdf: put the speaker notes in the handout, on a page after each slide.",
+)
 @click.pass_context
-def slides_command(ctx: click.Context, out: Path | None) -> None:
-    """Turn every lesson into one self-contained reveal.js HTML file."""
-    from grader.slides import export_all, find_lessons
+def slides_command(ctx: click.Context, out: Path | None, pdf: bool, notes: bool) -> None:
+    """Turn every lesson into one self-contained reveal.js HTML file (and PDF handouts).
 
+    Present with the HTML file: press s for the speaker view (notes, next slide, timer).
+    """
+    from grader.slides import SlidesError, export_all, find_lessons
+    from grader.slides.handout import write_handouts
+
+    if notes and not pdf:
+        raise click.UsageError("--notes goes with --pdf")
     course = _course(ctx)
     lessons = find_lessons(course.modules_dir)
-    with _progress(len(lessons), "Slides") as progress:
-        written = export_all(
-            course.modules_dir,
-            _out(course, out, "slides"),
-            on_progress=lambda path: _advance(progress, path.parent.name),
-        )
+    target = _out(course, out, "slides")
+    try:
+        with _progress(len(lessons), "Slides") as progress:
+            written = export_all(
+                course.modules_dir,
+                target,
+                on_progress=lambda path: _advance(progress, path.parent.name),
+            )
+        if pdf:
+            with _progress(len(written), "Handouts") as progress:
+                written += write_handouts(
+                    written,
+                    target,
+                    notes=notes,
+                    on_progress=lambda path: _advance(progress, path.name),
+                )
+    except SlidesError as exc:
+        raise click.ClickException(str(exc)) from exc
     for path in written:
         console.print(f"  {path}")
 
@@ -248,6 +277,7 @@ def export_command(
         moodle_max_grade=moodle_max_grade,
     )
     console.print(f"{result.rows} row(s) written to {result.path}")
+    _warn(result.missing, "in the gradebook handed nothing in (0 in the CSV)")
     if result.moodle_path:
         console.print(f"{result.moodle_rows} row(s) for Moodle written to {result.moodle_path}")
         _warn(result.without_lms_id, "not from a Moodle download, left out of the Moodle file")
@@ -347,15 +377,92 @@ def report_command(ctx: click.Context, assignment: str, out: Path | None) -> Non
         console.print(f"[yellow]  {question}[/]: {why}")
 
 
+@main.command("status")
+@click.argument("assignment", required=False)
+@click.pass_context
+def status_command(ctx: click.Context, assignment: str | None) -> None:
+    """Where each student stands: hand-in, lateness, grading, hand grading, feedback."""
+    from grader.status import course_status
+
+    course = _course(ctx)
+    rows = course_status(course, assignment)
+    _print_status(rows, several=assignment is None)
+
+
+def _print_status(rows: list, several: bool) -> None:
+    from zoneinfo import ZoneInfo
+
+    from grader.status import late_text
+
+    zone = ZoneInfo(SCHOOL_TIMEZONE)
+    headers = ["assignment"] if several else []
+    headers += ["student", "name", "handed in", "late", "penalty", "score", "grading"]
+    table = Table(*headers, "hand grading", "feedback", title="Status")
+    colours = {"not submitted": "red", "failed": "red", "not graded yet": "yellow"}
+    for row in rows:
+        when = row.handed_in.astimezone(zone).strftime("%Y-%m-%d %H:%M") if row.handed_in else ""
+        grading = row.grading + (f" ({row.reason})" if row.reason else "")
+        colour = colours.get(row.grading)
+        feedback = ("released: " + row.released) if row.released else (
+            "generated" if row.feedback_generated else ""
+        )  # fmt: skip
+        cells = [row.assignment] if several else []
+        cells += [row.student, row.name, when, late_text(row.seconds_late)]
+        cells += [
+            f"{row.late_penalty:g}" if row.late_penalty else "",
+            f"{row.score:g} / {row.max_score:g}",
+        ]
+        cells += [f"[{colour}]{escape(grading)}[/]" if colour else escape(grading)]
+        table.add_row(*[escape(c) for c in cells[:-1]], cells[-1], row.hand_grading, feedback)
+    console.print(table)
+    missing = sum(1 for row in rows if not row.submitted)
+    console.print(f"{len(rows)} row(s), {missing} not submitted (score 0).")
+
+
 @main.command("lab")
 @click.option("--port", type=int, default=None, help="Port for JupyterLab.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+@click.option(
+    "--student",
+    is_flag=True,
+    help="The student view: French, lessons and exercises only, no nbgrader instructor tools.",
+)
+@click.option(
+    "--student-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The student's working folder (default ~/communautes-en-ligne); implies --student.",
+)
 @click.pass_context
-def lab_command(ctx: click.Context, port: int | None, no_browser: bool) -> None:
+def lab_command(
+    ctx: click.Context, port: int | None, no_browser: bool, student: bool, student_dir: Path | None
+) -> None:
     """Start JupyterLab on the course (widget answers are saved in the notebooks)."""
-    from grader.lab import launch_lab
+    from grader.lab import DEFAULT_STUDENT_DIR, launch_lab
 
-    launch_lab(_course(ctx).root, port=port, open_browser=not no_browser)
+    if student and student_dir is None:
+        student_dir = DEFAULT_STUDENT_DIR
+    launch_lab(_course(ctx).root, port=port, open_browser=not no_browser, student_dir=student_dir)
+
+
+def _say_whole_line(text: str) -> None:
+    """A line that must stay whole (a URL to copy), printed without wrapping or markup."""
+    console.print(escape(text), soft_wrap=True, highlight=False)
+
+
+@main.command("mark")
+@click.argument("assignment")
+@click.argument("question", required=False)
+@click.option("--port", type=int, default=0, help="Port on 127.0.0.1 (default: any free one).")
+@click.pass_context
+def mark_command(ctx: click.Context, assignment: str, question: str | None, port: int) -> None:
+    """Grade one question across all students with rubric items (a page on 127.0.0.1)."""
+    from grader.mark import serve
+
+    try:
+        serve(_course(ctx), assignment, question, port=port, say=_say_whole_line)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command("demo")

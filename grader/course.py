@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import re
 import sys
@@ -13,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
+from traitlets.config.loader import ConfigFileNotFound, JSONFileConfigLoader, PyFileConfigLoader
 
 if TYPE_CHECKING:
     from nbgrader.api import Gradebook
     from nbgrader.apps import NbGraderAPI
 
 CONFIG_FILE = "nbgrader_config.py"
+_LOG = logging.getLogger(__name__)
 #: Where the course is taught: times in LMS zips, feedback pages and reports are in this zone.
 SCHOOL_TIMEZONE = "Europe/Zurich"
 
@@ -53,12 +55,9 @@ class Course:
 
     @classmethod
     def load(cls, root: Path) -> Course:
-        """Read ``root/nbgrader_config.py``."""
+        """The configuration nbgrader's commands see when run in ``root`` (see `nbgrader_config`)."""
         root = root.resolve()
-        try:
-            config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
-        except Exception as error:  # a broken config file must still give one clear line
-            raise CourseError(f"cannot read {root / CONFIG_FILE}: {error}") from error
+        config = load_nbgrader_config(root)
         config.CourseDirectory.root = str(root)
         _put_own_tools_on_path()
         return cls(root=root, config=config)
@@ -162,6 +161,59 @@ class Course:
 
         config = self.nbgrader_config(**course_directory)
         return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def config_search_path() -> list[str]:
+    """Jupyter's config folders, first one winning, as every Jupyter application gets them.
+
+    The user's (``~/.jupyter`` or ``$JUPYTER_CONFIG_DIR``), the environment's and the
+    system's, in the order ``$JUPYTER_PREFER_ENV_PATH`` and friends choose
+    (``jupyter_core.application.JupyterApp.config_file_paths``).
+    """
+    from jupyter_core.paths import jupyter_config_dir, jupyter_config_path
+
+    paths = jupyter_config_path()
+    if jupyter_config_dir() not in paths:
+        paths.insert(0, jupyter_config_dir())
+    return paths
+
+
+def load_nbgrader_config(root: Path) -> Config:
+    """The merged config of an nbgrader command started in the course root ``root``.
+
+    nbgrader (``nbgrader.apps.baseapp.NbGrader``) reads, lowest priority first:
+    ``jupyter_config`` then ``nbgrader_config`` (``.py`` then ``.json``) in every Jupyter
+    config folder, the system's first and the user's last, then the working directory's
+    ``nbgrader_config.py`` and the course root's. Reading only the course's file made
+    `course grade` use other settings (a late penalty set in ``~/.jupyter``) than
+    `nbgrader autograde`, and overwrite its grades. Like nbgrader, a broken file outside the
+    course is skipped with a warning; a broken course file is a CourseError.
+    """
+    if not (root / CONFIG_FILE).is_file():
+        raise CourseError(f"cannot read {root / CONFIG_FILE}: no such file")
+    folders = config_search_path()
+    config = Config()
+    for base in ("jupyter_config", "nbgrader_config"):
+        for folder in reversed(folders):
+            config.merge(_read_config_files(base, folder, strict=False))
+    config.merge(_read_config_files("nbgrader_config", str(root), strict=True))
+    return config
+
+
+def _read_config_files(base: str, folder: str, *, strict: bool) -> Config:
+    """``folder/base.py`` merged with ``folder/base.json`` (traitlets' order); missing ones are empty."""
+    config = Config()
+    for loader_class, suffix in ((PyFileConfigLoader, ".py"), (JSONFileConfigLoader, ".json")):
+        path = Path(folder) / (base + suffix)
+        try:
+            config.merge(loader_class(base + suffix, path=folder).load_config())
+        except ConfigFileNotFound:
+            continue
+        except Exception as error:  # a broken config file must still give one clear line
+            if strict:
+                raise CourseError(f"cannot read {path}: {error}") from error
+            _LOG.warning("skipping %s, which nbgrader skips too: %s", path, error)
+    return config
 
 
 def safe_db_url(url: str) -> str:

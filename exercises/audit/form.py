@@ -16,6 +16,8 @@ from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from babel.numbers import format_decimal
+from bs4 import BeautifulSoup
 from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -25,6 +27,9 @@ from exercises.audit import corpus, grid
 from exercises.audit.page import AuditError, load_file
 from exercises.questions import Question
 
+#: The dropdown's value while no site is chosen: "" rather than None, which ipywidgets
+#: shows as a blank box (issue 15); the stored answer still says None.
+NO_SITE = ""
 SCORE_OPTIONS = [("0", 0), ("1", 1), ("2", 2), ("n. a.", grid.NA)]
 MIN_JUSTIFICATION = 20
 MAX_FIELD = 2000
@@ -81,6 +86,8 @@ def format_value(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if isinstance(value, float):
+        return format_decimal(value, locale="fr_CH")
     if isinstance(value, list):
         if not value:
             return "aucun"
@@ -113,9 +120,9 @@ class AuditForm(Question):
     def __init__(self, question_id: str, **kwargs: Any):
         self.report: dict[str, Any] | None = None
         self.site = widgets.Dropdown(
-            options=[("— choisissez un site —", None)]
+            options=[("— choisissez un site —", NO_SITE)]
             + [(f"{site.name} ({site.sector})", site.slug) for site in corpus.sites()],
-            value=None,
+            value=NO_SITE,
             description="Site :",
             layout=widgets.Layout(width="36em"),
         )
@@ -133,7 +140,7 @@ class AuditForm(Question):
             options=SCORE_OPTIONS,
             value=None,
             tooltips=[*criterion.levels, "non applicable (justifiez)"],
-            style={"button_width": "4.5em"},
+            style={"button_width": "auto"},
         )
         justification = widgets.Textarea(
             placeholder="Justifiez en une ou deux phrases, en citant les indices.",
@@ -179,7 +186,7 @@ class AuditForm(Question):
     # -- the Question protocol ---------------------------------------------------------
     def collect(self) -> dict[str, Any]:
         return {
-            "site": self.site.value,
+            "site": self.site.value or None,
             "criteria": {
                 cid: {
                     "score": self.scores[cid].value,
@@ -192,7 +199,7 @@ class AuditForm(Question):
     def apply(self, value: Any) -> None:
         stored = value if isinstance(value, dict) else {}
         slugs = {site.slug for site in corpus.sites()}
-        self.site.value = stored.get("site") if stored.get("site") in slugs else None
+        self.site.value = stored.get("site") if stored.get("site") in slugs else NO_SITE
         for cid, entry in stored_criteria(stored).items():
             score = entry.get("score")
             self.scores[cid].value = score if score in grid.SCORES else None
@@ -245,7 +252,17 @@ def audit_advice(value: Any) -> list[str]:
             "Votre audit est complet. Relisez chaque note à côté de ses indices : "
             "la cohérence et vos justifications seront évaluées après le rendu."
         )
-    return remarks
+    # A score that breaks a grid rule is not a matter of judgement: say so before hand-in.
+    return remarks + _rule_warnings(value, criteria)
+
+
+def _rule_warnings(value: dict[str, Any], criteria: dict[str, dict[str, Any]]) -> list[str]:
+    """Scores that break a grid rule for the chosen site: the grader will apply the rule."""
+    try:
+        signals = corpus.audit_site(value["site"])["signals"]
+    except (AuditError, KeyError):
+        return []
+    return grid.contradictions(criteria, signals)
 
 
 def chart(value: Any, title: str | None = None) -> Figure:
@@ -276,17 +293,21 @@ def chart(value: Any, title: str | None = None) -> Figure:
     ax.set_xlabel("note (0 = brochure, 2 = café)")
     name = _site_name(value.get("site")) if isinstance(value, dict) else None
     ax.set_title(title or f"Audit : {name or 'aucun site choisi'}")
+    # Below the axes, not inside: inside, it covered the bars of the last criteria (issue 15).
     ax.legend(
         handles=[Patch(color=colour, label=family) for family, colour in FAMILY_COLOURS.items()],
-        loc="lower right",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        ncol=len(FAMILY_COLOURS),
         fontsize=8,
+        frameon=False,
     )
     plt.close(fig)
     return fig
 
 
 #: Where the axes sit in the chart's figure (fractions of its width and height).
-CHART_MARGINS = {"left": 0.34, "right": 0.98, "top": 0.94, "bottom": 0.09}
+CHART_MARGINS = {"left": 0.34, "right": 0.98, "top": 0.94, "bottom": 0.13}
 
 
 class Recommandations(Question):
@@ -349,6 +370,10 @@ class Recommandations(Question):
         return remarks
 
 
+#: JupyterLab right-aligns table cells; a recap of sentences reads left-aligned (issue 15).
+LEFT = "style='text-align:left;vertical-align:top'"
+
+
 def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
     """Everything the student answered, laid out for hand grading (formgrader shows it)."""
     audit = answers.get(audit_id)
@@ -362,11 +387,14 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
         score = entry.get("score")
         shown = "n. a." if score == grid.NA else ("—" if score is None else html.escape(str(score)))
         text = html.escape(str(entry.get("justification") or "")[:MAX_FIELD])
-        rows.append(f"<tr><td>{criterion.label}</td><td>{shown}</td><td>{text}</td></tr>")
+        rows.append(
+            f"<tr><td {LEFT}>{criterion.label}</td><td {LEFT}>{shown}</td>"
+            f"<td {LEFT}>{text}</td></tr>"
+        )
     name = html.escape(_site_name(audit.get("site")) or "—")
     parts = [
         f"<h4>Site audité : {name}</h4>",
-        "<table><tr><th>critère</th><th>note</th><th>justification</th></tr>",
+        f"<table><tr><th {LEFT}>critère</th><th {LEFT}>note</th><th {LEFT}>justification</th></tr>",
         *rows,
         "</table>",
     ]
@@ -380,11 +408,32 @@ def recapitulatif(audit_id: str, recommendations_id: str) -> HTML:
     return HTML("".join(parts))
 
 
+def _images_as_placeholders(text: str) -> str:
+    """Each image of a corpus page as a framed label (the corpus holds no image files).
+
+    A sandboxed frame would show a broken-image icon for each, which reads as a broken
+    notebook. The label keeps what the audit looks at: the alternative text, or its absence.
+    """
+    soup = BeautifulSoup(text, "lxml")
+    for image in soup.find_all("img"):
+        label = soup.new_tag(
+            "span",
+            style="display:inline-block;border:1px dashed #888;padding:0.3em 0.6em;"
+            "color:#444;font:0.9em sans-serif",
+        )
+        alt = (image.get("alt") or "").strip()
+        label.string = f"[image : {alt}]" if alt else "[image sans texte alternatif]"
+        image.replace_with(label)
+    return str(soup)
+
+
 def voir_site(slug: str, height: int = 420) -> HTML:
     """The corpus page rendered in a sandboxed frame (no scripts, no network needed)."""
     page = corpus.site(slug).page
-    text = load_file(page).text
+    text = _images_as_placeholders(load_file(page).text)
+    # Inside a <div>: IPython warns (UserWarning, shown in the output) on HTML that starts
+    # with "<iframe", and IPython.display.IFrame cannot pass a sandboxed srcdoc.
     return HTML(
-        f"<iframe sandbox='' srcdoc='{html.escape(text, quote=True)}' "
-        f"style='width:100%;height:{height}px;border:1px solid #ccc'></iframe>"
+        f"<div class='audit-page'><iframe sandbox='' srcdoc='{html.escape(text, quote=True)}' "
+        f"style='width:100%;height:{height}px;border:1px solid #ccc'></iframe></div>"
     )

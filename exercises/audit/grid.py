@@ -232,3 +232,54 @@ def consistency(criteria: Any, signals: dict[str, Any]) -> list[Check]:
         allowed = frozenset(allowed_scores(criterion_id, signals) or ())
         checks.append(Check(criterion_id, score, allowed))
     return checks
+
+
+def score_label(score: Any) -> str:
+    """A score as the form shows it: ``0``, ``1``, ``2``, ``n. a.`` or ``aucune note``."""
+    if score == NA:
+        return "n. a."
+    return "aucune note" if score is None else str(score)
+
+
+def contradictions(criteria: Any, signals: dict[str, Any]) -> list[str]:
+    """A French warning per scored criterion whose score breaks the rule the grader applies.
+
+    Unscored criteria are left to the completeness remarks. The Open Graph preview is a
+    course benchmark, not graded, so its warning says so.
+    """
+    warnings = []
+    for check in consistency(criteria, signals):
+        if check.ok or check.score is None:
+            continue
+        criterion = BY_ID[check.criterion]
+        allowed = " ou ".join(score_label(s) for s in SCORES if s in check.allowed)
+        graded = (
+            "ce repère du cours n'enlève aucun point, mais justifiez l'écart"
+            if check.criterion == "apercu"
+            else "la correction automatique appliquera cette règle"
+        )
+        rule = criterion.rule if criterion.rule.endswith(".") else criterion.rule + "."
+        warnings.append(
+            f"⚠ «\u00a0{criterion.label}\u00a0»\u00a0: vous notez {score_label(check.score)}, "
+            f"mais pour ce site la règle de la grille donne {allowed}\u202f; {graded}. "
+            f"Règle\u00a0: {rule}"
+        )
+    return warnings
+
+
+def differences(got: Any, expected: dict[str, Any]) -> list[str]:
+    """What differs between a returned dict of scores and the expected one, key by key.
+
+    Used by the visible tests so that a failing message names the wrong key and both values
+    (« langue : vous renvoyez 0, attendu 2 ») instead of printing two whole dicts.
+    """
+    if not isinstance(got, dict):
+        return [f"la fonction renvoie {got!r} ({type(got).__name__}), pas un dictionnaire"]
+    found = []
+    for key, value in expected.items():
+        if key not in got:
+            found.append(f"{key}\u00a0: clé absente, attendu {value!r}")
+        elif got[key] != value or type(got[key]) is bool:
+            found.append(f"{key}\u00a0: vous renvoyez {got[key]!r}, attendu {value!r}")
+    found += [f"{key}\u00a0: clé en trop" for key in got if key not in expected]
+    return found

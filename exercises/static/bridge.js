@@ -112,7 +112,7 @@ export default {
       model.save_changes();
       show(el, "unavailable",
         "⚠ Réponse NON enregistrée dans le fichier : ce notebook n'est pas ouvert dans " +
-        "JupyterLab avec l'enregistrement des réponses. Lancez-le avec « course lab ».");
+        "JupyterLab (ou Notebook 7) avec l'enregistrement des réponses. Lancez-le avec « course lab ».");
       return;
     }
     const saved = savedRecord(panel, qid);

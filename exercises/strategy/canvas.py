@@ -23,6 +23,7 @@ from exercises.strategy.plan import (
     ROW_FIELDS,
     ROWS,
     SECTIONS,
+    TEXTS,
     audience_ids,
     empty_plan,
     normalise,
@@ -30,30 +31,49 @@ from exercises.strategy.plan import (
 )
 
 FieldPath = tuple[Any, ...]
-PLACEHOLDERS = {
-    "role": "rôle de la personne (ex. gérante)",
-    "date": "date (JJ.MM.AAAA)",
-    "appris": "ce que vous avez appris",
-    "nom": "public",
-    "besoin": "ce qu'il attend de vous",
-    "intitule": "objectif",
-    "indicateur": "indicateur",
-    "base": "point de départ (chiffre)",
-    "cible": "cible (chiffre)",
-    "echeance": "échéance (JJ.MM.AAAA)",
-    "responsable": "responsable",
-    "canal": "canal (ex. infolettre)",
-    "heures": "heures par semaine",
-    "qui": "qui s'en charge",
-    "indices": "sur quels indices fondez-vous ces niveaux\u202f?",
-    "description": "le premier petit test, en quelques phrases",
-    "critere": "critère pour continuer ou arrêter",
-    "probleme": "le problème du client, dans ses mots, sans nommer d'outil",
-    "questions_sceptiques": "une question par ligne («\u00a0comment cela fera-t-il…\u202f?\u00a0»)",
-    "strategie": "votre stratégie, en quelques phrases\u00a0: la chaîne de causes jusqu'au résultat",
-    "risques": "ce qui peut abîmer la confiance, et comment vous réagiriez",
+#: The permanent label above each field: a placeholder vanishes as soon as one types, and a
+#: student who comes back to the canvas must still see what each box is for.
+LABELS = {
+    "role": "Personne rencontrée (rôle)",
+    "date": "Date de l'entretien",
+    "appris": "Ce que vous avez appris",
+    "nom": "Public",
+    "besoin": "Ce qu'il attend de vous",
+    "intitule": "Objectif",
+    "indicateur": "Indicateur",
+    "base": "Point de départ",
+    "cible": "Cible",
+    "echeance": "Échéance",
+    "responsable": "Responsable",
+    "canal": "Canal",
+    "objectif": "Objectif servi",
+    "public": "Public visé",
+    "frequence": "Fréquence de contrôle",
+    "actuelle": "Niveau actuel",
+    "visee": "Niveau visé",
+    "heures": "Heures par semaine",
+    "qui": "Qui s'en charge",
+    "indices": "Sur quels indices fondez-vous ces niveaux\u202f?",
+    "description": "Le premier petit test, en quelques phrases",
+    "critere": "Critère pour continuer ou arrêter",
+    "probleme": "Le problème du client, dans ses mots, sans nommer d'outil",
+    "questions_sceptiques": "Une question sceptique par ligne",
+    "strategie": "Votre stratégie, en quelques phrases\u00a0: la chaîne de causes jusqu'au résultat",
+    "risques": "Ce qui peut abîmer la confiance, et comment vous réagiriez",
 }
-WIDE = {"appris", "besoin", "indices", "description"}
+#: Examples inside the empty boxes; the label above says what the box is for.
+PLACEHOLDERS = {
+    "role": "ex. présidente",
+    "date": "JJ.MM.AAAA",
+    "nom": "ex. nouvelles familles",
+    "base": "un chiffre",
+    "cible": "un chiffre",
+    "echeance": "JJ.MM.AAAA",
+    "canal": "ex. infolettre",
+    "heures": "ex. 2",
+    "questions_sceptiques": "«\u00a0Comment cela fera-t-il venir…\u202f?\u00a0»",
+}
+WIDE = {"appris", "besoin", "indices", "description", "intitule", "critere", "qui"}
 LEVELS = [("—", None)] + [(str(level), level) for level in range(1, 6)]
 
 
@@ -65,7 +85,12 @@ class Canevas(Question):
         self.fields: dict[FieldPath, widgets.Widget] = {}
         self.export_output = widgets.HTML()
         sections = [self._section(section) for section in SECTIONS]
-        export = widgets.Button(description="Exporter le plan (Markdown + HTML)", icon="download")
+        export = widgets.Button(
+            description="Exporter le plan (Markdown + HTML)",
+            icon="download",
+            layout=widgets.Layout(width="auto"),
+        )
+        export.add_class("canvas-export")
         export.on_click(lambda _button: self._export_clicked())
         super().__init__(question_id, [*sections, export, self.export_output], **kwargs)
 
@@ -76,17 +101,31 @@ class Canevas(Question):
         self.fields[path] = widget
         return widget
 
+    def _labelled(self, path: FieldPath, widget: widgets.Widget) -> widgets.Widget:
+        """The control under its permanent label, in a box that wraps with its neighbours."""
+        field = str(path[-1])
+        label = widgets.HTML(f"<label class='canvas-label'>{html.escape(LABELS[field])}</label>")
+        wide = field in WIDE or field in TEXTS
+        box = widgets.VBox(
+            [label, self._control(path, widget)],
+            layout=widgets.Layout(
+                flex="3 1 22em" if wide else "1 1 11em",
+                min_width="10em",
+                margin="0 0.6em 0.5em 0",
+            ),
+        )
+        box.add_class("canvas-field")
+        return box
+
     def _text(self, path: FieldPath, area: bool = False) -> widgets.Widget:
         field = str(path[-1])
         placeholder = PLACEHOLDERS.get(field, "")
+        layout = widgets.Layout(width="100%", height="5em" if area else None)
         if area:
-            widget = widgets.Textarea(
-                placeholder=placeholder, layout=widgets.Layout(width="100%", height="5em")
-            )
+            widget = widgets.Textarea(placeholder=placeholder, layout=layout)
         else:
-            width = "100%" if field in WIDE else "auto"
-            widget = widgets.Text(placeholder=placeholder, layout=widgets.Layout(width=width))
-        return self._control(path, widget)
+            widget = widgets.Text(placeholder=placeholder, layout=layout)
+        return self._labelled(path, widget)
 
     def _section(self, section: str) -> widgets.Widget:
         heading = widgets.HTML(f"<h3>{list(SECTIONS).index(section) + 1}. {SECTIONS[section]}</h3>")
@@ -95,9 +134,9 @@ class Canevas(Question):
         elif section == "maturite":
             body = [
                 widgets.HBox([
-                    self._control((section, "actuelle"), widgets.Dropdown(options=LEVELS, value=None, description="actuelle")),
-                    self._control((section, "visee"), widgets.Dropdown(options=LEVELS, value=None, description="visée")),
-                ]),
+                    self._labelled((section, "actuelle"), widgets.Dropdown(options=LEVELS, value=None)),
+                    self._labelled((section, "visee"), widgets.Dropdown(options=LEVELS, value=None)),
+                ], layout=widgets.Layout(flex_flow="row wrap")),
                 self._text((section, "indices")),
             ]  # fmt: skip
         elif section in GROUPS:
@@ -122,18 +161,22 @@ class Canevas(Question):
             path = (section, index, field)
             if section == "canaux" and field == "objectif":
                 options = [("objectif\u202f?", "")] + [(key, key) for key in objective_ids()]
-                parts.append(self._control(path, widgets.Dropdown(options=options, value="")))
+                parts.append(self._labelled(path, widgets.Dropdown(options=options, value="")))
             elif section == "canaux" and field == "public":
                 options = [("public\u202f?", "")] + [(key, key) for key in audience_ids()]
-                parts.append(self._control(path, widgets.Dropdown(options=options, value="")))
+                parts.append(self._labelled(path, widgets.Dropdown(options=options, value="")))
             elif section == "controle" and field == "frequence":
                 options = [("fréquence\u202f?", "")] + [
                     (text, text) for text in FREQUENCIES if text
                 ]
-                parts.append(self._control(path, widgets.Dropdown(options=options, value="")))
+                parts.append(self._labelled(path, widgets.Dropdown(options=options, value="")))
             else:
                 parts.append(self._text(path))
-        return widgets.HBox(parts, layout=widgets.Layout(flex_flow="row wrap"))
+        row = widgets.HBox(
+            parts, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-end")
+        )
+        row.add_class("canvas-row")
+        return row
 
     # -- the Question protocol ---------------------------------------------------------
     def collect(self) -> dict[str, Any]:
@@ -205,6 +248,31 @@ def plan_advice(value: Any) -> list[str]:
     return remarks
 
 
+#: The automatic criteria of part A, as the student reads them in the test cell.
+CRITERIA = {
+    "complet": "rubriques complètes",
+    "liens": "chaque canal relié à un objectif et à un public",
+    "smart": "objectifs SMART",
+    "probleme": "un problème qui ne nomme pas d'outil",
+    "mesures": "des indicateurs qui ne comptent pas que des fans",
+    "maturite": "une maturité visée qui ne recule pas",
+}
+
+
+def points_summary(points: dict[str, float]) -> str:
+    """Part A's points as French lines (« 1,5 / 3 »), not the raw dict a test cell would print."""
+    lines = ["Points automatiques de la partie A\u00a0:"]
+    for name, out_of in checks.POINTS.items():
+        got = points.get(name, 0.0)
+        mark = "✔" if got == out_of else "✘"
+        lines.append(
+            f"  {mark} {CRITERIA[name]}\u00a0: {_decimal(got)}\u00a0/\u00a0{_decimal(out_of)}"
+        )
+    total, out_of = sum(points.values()), sum(checks.POINTS.values())
+    lines.append(f"Total\u00a0: {_decimal(total)}\u00a0/\u00a0{_decimal(out_of)}")
+    return "\n".join(lines)
+
+
 def _decimal(number: float) -> str:
     """A number as French writes it: ``9,5``."""
     return f"{round(number, 2):g}".replace(".", ",")
@@ -212,4 +280,4 @@ def _decimal(number: float) -> str:
 
 def show_plan(value: Any) -> None:
     """Display the plan as the client would read it (used in the recap cell)."""
-    display(HTML(render.to_html(value)))
+    display(HTML(render.to_fragment(value)))

@@ -11,6 +11,7 @@ is stale, like release/.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import jupytext
 import nbformat
 from nbgrader.utils import is_grade, is_solution, is_task
 
+from grader.build.notebooks import lab_text, normalise, version_free
 from grader.course import Course
 
 INDEX = "index"
@@ -183,12 +185,8 @@ def _points_table(entries: list[ModuleEntry]) -> str:
 def course_index(course: Course) -> nbformat.NotebookNode:
     """The index notebook: an introduction, then one cell per module."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "display_name": "Python 3",
-        "language": "python",
-        "name": "python3",
-    }
     nb.metadata["jupytext"] = {"formats": "ipynb,md:myst"}
+    normalise(nb)  # the kernel metadata JupyterLab writes: opening the index changes nothing
     entries = module_entries(course)
     nb.cells = [nbformat.v4.new_markdown_cell(INTRO.strip())]
     nb.cells += [nbformat.v4.new_markdown_cell(_entry_markdown(e)) for e in entries]
@@ -202,7 +200,7 @@ def index_texts(course: Course) -> dict[Path, str]:
     """The two files of the index and their content."""
     nb = course_index(course)
     return {
-        course.root / f"{INDEX}.ipynb": nbformat.writes(nb) + "\n",
+        course.root / f"{INDEX}.ipynb": lab_text(nb),
         course.root / f"{INDEX}.md": jupytext.writes(nb, fmt="md:myst"),
     }
 
@@ -216,7 +214,17 @@ def write_index(course: Course) -> list[Path]:
 
 
 def index_is_stale(course: Course) -> bool:
+    """Whether the committed index differs from a fresh one (the kernel's Python version aside)."""
     return any(
-        not path.is_file() or path.read_text("utf-8") != text
+        not path.is_file() or not _same_index(path.read_text("utf-8"), text, path.suffix)
         for path, text in index_texts(course).items()
     )
+
+
+def _same_index(committed: str, fresh: str, suffix: str) -> bool:
+    if suffix != ".ipynb" or committed == fresh:
+        return committed == fresh
+    try:
+        return version_free(json.loads(committed)) == version_free(json.loads(fresh))
+    except ValueError:
+        return False

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.build.index import index_is_stale, write_index
+from grader.build.notebooks import normalise_file, version_free
 from grader.course import Course, CourseError, nbgrader_error
 
 
@@ -17,6 +18,9 @@ def _generate(course: Course, assignment: str, **course_directory: str) -> None:
     result = course.api(**course_directory).generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         raise CourseError(f"{assignment}: nbgrader could not release it: {nbgrader_error(result)}")
+    release = Path(course_directory.get("release_directory", course.release_dir)) / assignment
+    for notebook in sorted(release.glob("*.ipynb")):
+        normalise_file(notebook)  # as JupyterLab saves it: opening it changes nothing
 
 
 def build(
@@ -82,7 +86,8 @@ def _same_tree(fresh: Path, committed: Path) -> bool:
 def _same_file(a: Path, b: Path) -> bool:
     if a.suffix == ".ipynb":
         try:
-            return json.loads(a.read_text("utf-8")) == json.loads(b.read_text("utf-8"))
+            fresh, committed = (json.loads(p.read_text("utf-8")) for p in (a, b))
+            return version_free(fresh) == version_free(committed)
         except ValueError:
             return False
     return filecmp.cmp(a, b, shallow=False)

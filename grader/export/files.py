@@ -25,6 +25,8 @@ class ExportResult:
     moodle_rows: int = 0
     without_lms_id: list[str] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
+    #: gradebook students who handed nothing in (0 in the CSV, as in ``nbgrader export``)
+    missing: list[str] = field(default_factory=list)
 
 
 def export_grades(
@@ -42,6 +44,8 @@ def export_grades(
         check_options(moodle_language, moodle_max_grade)
     table = grade_table(course, assignment, per_question=per_question)
     result = ExportResult(len(table), write_csv(table, out))
+    if not table.empty:
+        result.missing = sorted(table.loc[~table["submitted"], "student_id"])
     if moodle_out is not None:
         sheet = moodle_worksheet(course, assignment, moodle_language, moodle_max_grade)
         result.moodle_path = write_worksheet(sheet.table, moodle_out)

@@ -5,41 +5,101 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from nbgrader.api import MissingEntry
 
-from grader.course import Course, CourseError
+from grader.collect.identities import load_identities
+from grader.course import SCHOOL_TIMEZONE, Course, CourseError
 
 
 def grade_table(course: Course, assignment: str, per_question: bool = False) -> pd.DataFrame:
-    """Scores of every submission of ``assignment``; one column per graded cell if asked.
+    """One row per student of the gradebook; one column per graded cell if asked.
 
-    Per-question columns are named by grade id (prefixed by the notebook name when the
-    assignment has several notebooks). A cell still waiting for a manual grade is empty.
-    ``score`` is what nbgrader's own export calls the score: the raw score minus the late
-    penalty, never below zero.
+    Students who did not submit are listed too, with 0 and ``submitted`` false (as
+    ``nbgrader export`` lists them), so that a grade list never silently drops anyone.
+    Names come from the gradebook, else from the LMS (`course collect`); ``timestamp`` is
+    ISO 8601 with its UTC offset, in the school's time zone. Per-question columns are named
+    by grade id (prefixed by the notebook name when the assignment has several notebooks).
+    A cell still waiting for a manual grade is empty. ``score`` is what nbgrader's own export
+    calls the score: the raw score minus the late penalty, never below zero.
     """
+    lms_names = {i.student_id: i.lms_name for i in load_identities(course, assignment).values()}
     with course.gradebook() as gb:
         found = find_graded_assignment(gb, assignment)
         several = len(found.notebooks) > 1
+        submissions = {submission.student.id: submission for submission in found.submissions}
         rows = []
-        for submission in sorted(found.submissions, key=lambda s: s.student.id):
-            row = {
-                "student_id": submission.student.id,
-                "timestamp": submission.timestamp.isoformat() if submission.timestamp else "",
-                "raw_score": round(float(submission.score), 2),
-                "late_penalty": late_penalty(submission),
-                "score": round(final_score(submission), 2),
-                "max_score": float(submission.max_score),
-                "needs_manual_grade": awaiting_hand_grade(submission),
-            }
-            if per_question:
-                row.update(_per_question(submission, several))
+        for student in sorted(gb.students, key=lambda s: s.id):
+            submission = submissions.get(student.id)
+            row = _identity(student, lms_names.get(student.id, ""))
+            if submission is None:
+                row.update(_missing(float(found.max_score)))
+            else:
+                row.update(_submitted(submission))
+                if per_question:
+                    row.update(_per_question(submission, several))
             rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    # student_id and timestamp first, as before names and `submitted` were added
+    return table[["student_id", "timestamp", *(c for c in table.columns if c not in FIRST)]]
+
+
+FIRST = ("student_id", "timestamp")
+
+
+def _identity(student, lms_name: str) -> dict[str, str]:
+    """Who the row is about: nbgrader's id and names, the LMS name when nbgrader has none."""
+    first, last = (student.first_name or "").strip(), (student.last_name or "").strip()
+    return {
+        "student_id": student.id,
+        "first_name": first,
+        "last_name": last,
+        "name": " ".join(part for part in (first, last) if part) or lms_name,
+    }
+
+
+def _submitted(submission) -> dict[str, Any]:
+    return {
+        "submitted": True,
+        "timestamp": local_timestamp(submission.timestamp),
+        "raw_score": round(float(submission.score), 2),
+        "late_penalty": late_penalty(submission),
+        "score": round(final_score(submission), 2),
+        "max_score": float(submission.max_score),
+        "needs_manual_grade": awaiting_hand_grade(submission),
+    }
+
+
+def _missing(max_score: float) -> dict[str, Any]:
+    """A student in the gradebook who handed nothing in: 0, as nbgrader's export gives."""
+    return {
+        "submitted": False,
+        "timestamp": "",
+        "raw_score": 0.0,
+        "late_penalty": 0.0,
+        "score": 0.0,
+        "max_score": max_score,
+        "needs_manual_grade": False,
+    }
+
+
+def local_timestamp(moment: datetime | None) -> str:
+    """A gradebook time (naive UTC) as ISO 8601 in the school's zone, with its offset.
+
+    Always to the second, so that every row has one format: mixing times with and without
+    microseconds made ``pd.to_datetime`` drop the Moodle ones (which have none).
+    """
+    if moment is None:
+        return ""
+    zone = ZoneInfo(SCHOOL_TIMEZONE)
+    return moment.replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="seconds")
 
 
 def question_max_scores(course: Course, assignment: str) -> dict[str, float]:

@@ -16,8 +16,10 @@ def generate_feedback(
 ) -> list[Path]:
     """HTML feedback for each student with an autograded submission; returns the folders.
 
-    Each folder holds nbgrader's annotated notebook (``exercice.html``, French labels) and
-    the summary page (``resultats.html``).
+    Each folder holds nbgrader's annotated notebook (``exercice.html``, French labels, the
+    summary on top) and the summary page (``resultats.html``), both written by nbgrader's
+    generate_feedback itself (`grader.feedback.preprocessors.EmbedSummary`), so that
+    formgrader's button and ``nbgrader generate_feedback`` give the same feedback.
     """
     folder = course.autograded_dir
     students = (
@@ -39,7 +41,7 @@ def generate_feedback(
             target.mkdir(parents=True, exist_ok=True)
             for message in (folder / student / assignment).glob("*.txt"):
                 shutil.copy2(message, target / message.name)
-        write_summary(course, assignment, student)
+            write_summary(course, assignment, student)
         written.append(course.feedback_dir / student / assignment)
         if on_progress:
             on_progress(student)

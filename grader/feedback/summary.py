@@ -19,6 +19,7 @@ from nbgrader.api import MissingEntry
 
 from grader.course import SCHOOL_TIMEZONE, Course
 from grader.export.grades import after_penalty, awaits_hand_grade, late_penalty, source_order
+from grader.grade.autograde import MESSAGES_FILE
 from grader.grade.submissions import failed_tests_of, failure_message
 
 SUMMARY_FILE = "resultats.html"
@@ -83,13 +84,24 @@ class Summary:
 
 
 def write_summary(course: Course, assignment: str, student: str) -> Path:
-    """Write feedback/STUDENT/ASSIGNMENT/resultats.html and return its path."""
+    """Write feedback/STUDENT/ASSIGNMENT/resultats.html and return its path.
+
+    For a submission nbgrader could not turn into feedback (no notebook to convert);
+    otherwise nbgrader's generate_feedback writes the page itself
+    (`grader.feedback.preprocessors.EmbedSummary`).
+    """
     summary = gather(course, assignment, student)
     target = course.feedback_dir / student / assignment / SUMMARY_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     summary.pages = sorted(p.name for p in target.parent.glob("*.html") if p.name != SUMMARY_FILE)
     target.write_text(render(summary), encoding="utf-8")
     return target
+
+
+def feedback_pages(course: Course, assignment: str, student: str) -> list[str]:
+    """The notebook pages generate_feedback writes for this student: one per autograded notebook."""
+    folder = course.autograded_dir / student / assignment
+    return sorted(path.stem + ".html" for path in folder.glob("*.ipynb"))
 
 
 def gather(course: Course, assignment: str, student: str) -> Summary:
@@ -162,15 +174,16 @@ def failed_tests(folder: Path) -> dict[tuple[str, str], str]:
 
 
 def _remarks(folder: Path, shown: set[str]) -> list[str]:
-    """The grader's messages to the student, minus the test failures the table shows."""
-    lines = []
-    for path in sorted(folder.glob("*.txt")):
-        if path.name == "timestamp.txt":
-            continue
-        for line in path.read_text("utf-8", errors="replace").splitlines():
-            if line.strip() and line.strip() not in shown:
-                lines.append(line.strip())
-    return lines
+    """The grader's messages to the student, minus the test failures the table shows.
+
+    Only the file `course grade` writes: the other ``.txt`` files there are nbgrader's
+    (``timestamp.txt``, the exchange's ``submission_secret.txt``) or the student's own.
+    """
+    path = folder / MESSAGES_FILE
+    if not path.is_file():
+        return []
+    lines = path.read_text("utf-8", errors="replace").splitlines()
+    return [line.strip() for line in lines if line.strip() and line.strip() not in shown]
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -191,6 +204,15 @@ def french_date(moment: datetime | None) -> str:
 
 def render(summary: Summary) -> str:
     """The page as HTML; every value from students or graders is escaped."""
+    return _templates().get_template("resultats.html.j2").render(s=summary, embedded=False)
+
+
+def render_section(summary: Summary) -> str:
+    """The same summary as one ``<section>``, for the top of nbgrader's feedback page."""
+    return _templates().get_template("resultats_section.html.j2").render(s=summary, embedded=True)
+
+
+def _templates() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -199,4 +221,4 @@ def render(summary: Summary) -> str:
     )
     env.filters["points"] = points
     env.filters["french_date"] = french_date
-    return env.get_template("resultats.html.j2").render(s=summary)
+    return env

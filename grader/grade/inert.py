@@ -34,7 +34,9 @@ PLACEHOLDER = "[contenu retiré : il pouvait exécuter du code dans le navigate
 #: What a markdown text becomes when even showing it as code could not make it inert.
 MARKDOWN_PLACEHOLDER = "*[texte retiré : il pouvait exécuter du code dans le navigateur]*"
 
-NOTEBOOK_METADATA = ("kernelspec", "language_info")
+#: The widget answers (``course``) stay: JSON that graders and the marking view read, and
+#: that no page renders as markup.
+NOTEBOOK_METADATA = ("kernelspec", "language_info", "course")
 RASTER = ("image/png", "image/jpeg", "image/gif")
 ATTACHMENT_TYPES = (*RASTER, "image/webp")
 #: Output types nbconvert escapes (text), base64-encodes into a quoted src (images) or does

@@ -260,6 +260,46 @@ class GradingShell(InteractiveShell):
         return self.sink.outputs, self.execution_count - (0 if hide_source else 1)
 
 
+def _layout_is_set(fig: Any) -> bool:
+    """Whether a figure's author placed its contents (a layout engine, or chosen margins).
+
+    Jupyter crops every inline figure to its contents ("tight" bounding box), which
+    costs a second full drawing of the figure. A figure whose layout was set on purpose
+    already fits: cropping it changes a few pixels of margin, and drawing it once halves
+    the most expensive step of grading a notebook with charts.
+    """
+    import matplotlib
+
+    if getattr(fig, "get_layout_engine", lambda: None)() is not None:
+        return True
+    margins = getattr(fig, "subplotpars", None)
+    if margins is None:
+        return False
+    return any(
+        getattr(margins, side) != matplotlib.rcParams[f"figure.subplot.{side}"]
+        for side in ("left", "right", "top", "bottom")
+    )
+
+
+def _draw_laid_out_figures_once() -> None:
+    """Make IPython's inline figure formatter skip the tight crop of laid-out figures.
+
+    Must run before ``matplotlib.pyplot`` is imported: the inline backend then binds
+    IPython's ``print_figure`` into its formatters.
+    """
+    from IPython.core import pylabtools
+
+    original = getattr(pylabtools.print_figure, "__wrapped__", pylabtools.print_figure)
+
+    def print_figure(fig: Any, fmt: str = "png", bbox_inches: Any = "tight", **kwargs: Any):
+        if bbox_inches == "tight" and _layout_is_set(fig):
+            bbox_inches = None
+        return original(fig, fmt, bbox_inches=bbox_inches, **kwargs)
+
+    print_figure.__wrapped__ = original
+    pylabtools.print_figure = print_figure
+
+
 def new_shell() -> GradingShell:
     """A shell configured like a notebook kernel: inline figures, no history file.
 
@@ -268,6 +308,7 @@ def new_shell() -> GradingShell:
     closed at the end of each cell), and a notebook that never plots never loads it.
     """
     os.environ["MPLBACKEND"] = INLINE_BACKEND
+    _draw_laid_out_figures_once()
     config = Config()
     config.HistoryManager.enabled = False
     config.InteractiveShell.colors = "NoColor"

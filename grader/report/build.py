@@ -27,35 +27,48 @@ class ReportResult:
     path: Path
     items: pd.DataFrame
     flagged: dict[str, str] = field(default_factory=dict)
+    #: when each plotted submission came in (school's wall-clock time), by student id
+    times: pd.Series | None = None
 
 
 def build_report(course: Course, assignment: str, out: Path) -> ReportResult:
-    """Analyse the gradebook's scores of ``assignment`` and write the HTML report to ``out``."""
+    """Analyse the gradebook's scores of ``assignment`` and write the HTML report to ``out``.
+
+    Item statistics and plots are about the work handed in; students who handed nothing in
+    are counted apart (they would make every question look harder than it is).
+    """
     course.require_assignment(assignment)
-    table = grade_table(course, assignment, per_question=True)
+    everyone = grade_table(course, assignment, per_question=True)
+    table = everyone[everyone["submitted"]] if not everyone.empty else everyone
     if table.empty:
         raise CourseError(f"no graded submission of {assignment}: run `course grade` first")
     maxima = question_max_scores(course, assignment)
     scores = table.set_index("student_id").reindex(columns=list(maxima)).astype(float)
     items = item_statistics(scores, maxima)
     totals = table.set_index("student_id")["score"]
-    times = pd.to_datetime(table.set_index("student_id")["timestamp"], errors="coerce")
+    times = local_times(table.set_index("student_id")["timestamp"])
     figures = {
         "distribution": plots.score_distribution(totals, float(table["max_score"].max())),
         "difficulty": plots.difficulty(items),
         "discrimination": plots.discrimination(items),
-        "time": plots.time_versus_score(_local(times), totals, _local_due(course, assignment)),
+        "time": plots.time_versus_score(times, totals, _local_due(course, assignment)),
     }
     flagged = {q: w for q, w in items["warning"].items() if w and w != NOT_GRADED}
-    html = _render(course, assignment, table, items, flagged, figures)
+    missing = len(everyone) - len(table)
+    html = _render(course, assignment, table, items, flagged, figures, missing)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
-    return ReportResult(out, items, flagged)
+    return ReportResult(out, items, flagged, times)
 
 
-def _local(times: pd.Series) -> pd.Series:
-    """Gradebook times (naive UTC) as naive wall-clock times of the school's zone."""
-    return times.dt.tz_localize("UTC").dt.tz_convert(ZONE).dt.tz_localize(None)
+def local_times(stamps: pd.Series) -> pd.Series:
+    """ISO 8601 times with an offset (the grade table's) as naive wall-clock school times.
+
+    ``format="ISO8601"`` reads every row on its own: guessing one format from the first
+    row turned the times without microseconds (Moodle's) into missing values.
+    """
+    parsed = pd.to_datetime(stamps.replace("", None), utc=True, format="ISO8601")
+    return parsed.dt.tz_convert(ZONE).dt.tz_localize(None)
 
 
 def _local_due(course: Course, assignment: str) -> datetime | None:
@@ -73,6 +86,7 @@ def _render(
     items: pd.DataFrame,
     flagged: dict[str, str],
     figures: dict,
+    missing: int,
 ) -> str:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -86,6 +100,7 @@ def _render(
         course_id=course.course_id,
         made=datetime.now(ZONE).strftime("%Y-%m-%d %H:%M"),
         students=len(table),
+        missing=missing,
         pending=int(table["needs_manual_grade"].sum()),
         mean=float(table["score"].mean()),
         median=float(table["score"].median()),

@@ -29,6 +29,43 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "course_reveal"
 REVEAL_DIR = PACKAGE_DIR / "assets" / "reveal.js"
 REVEAL_VERSION = "5.2.1"
+COURSE_CSS = PACKAGE_DIR / "assets" / "course.css"
+
+# A 16:9 slide the size of a common projector: sizes in course.css are for it.
+REVEAL_CONFIG: dict[str, Any] = {
+    "width": 1280,
+    "height": 720,
+    "margin": 0.02,
+    "center": False,  # content starts at the top: headings do not jump
+    "controls": True,
+    "progress": True,
+    "hash": True,
+    "transition": "slide",
+    # A remote's "next" (right arrow, PageDown, Space) visits every slide, subslides too.
+    "navigationMode": "linear",
+    "slideNumber": "c/t",
+    "showSlideNumber": "all",
+    # Handouts (?print-pdf): one page per slide, fragments shown once.
+    "pdfSeparateFragments": False,
+    "pdfMaxPagesPerSlide": 1,
+}
+
+# The speaker view (notes plugin) is English; presenters of this course read French.
+SPEAKER_VIEW_FR = {
+    ">Upcoming<": ">À suivre<",
+    'class=\\"label\\">Time <': 'class=\\"label\\">Temps <',
+    'class=\\"label\\">Notes<': 'class=\\"label\\">Notes de l’orateur<',
+    ">Click to Reset<": ">Cliquer pour remettre à zéro<",
+    "Pacing – Time to finish current slide": "Rythme – temps restant pour cette diapositive",
+    "Loading speaker view...": "Chargement de la vue de l’orateur…",
+    "reveal.js - Speaker View": "Vue de l’orateur",
+    "'default': 'Default'": "'default': 'Par défaut'",
+    "'wide': 'Wide'": "'wide': 'Large'",
+    "'tall': 'Tall'": "'tall': 'En hauteur'",
+    "'notes-only': 'Notes only'": "'notes-only': 'Notes seules'",
+    "layoutLabel.innerHTML = 'Layout'": "layoutLabel.innerHTML = 'Disposition'",
+    "toLocaleTimeString( 'en-US', { hour12: true,": "toLocaleTimeString( 'fr-FR', { hour12: false,",
+}
 
 LANGUAGE = "fr"
 LESSON_STEM = "lecon"
@@ -190,6 +227,7 @@ def _resources(notebook: Path, nb: nbformat.NotebookNode) -> dict[str, Any]:
             **_assets(),
             "title": _title(nb, Path(output_name(notebook)).stem),
             "reveal_version": REVEAL_VERSION,
+            "reveal_config": REVEAL_CONFIG,
             "nbconvert_version": nbconvert.__version__,
         },
     }
@@ -202,8 +240,23 @@ def _assets() -> dict[str, str]:
         "reveal_css": _inline_css(REVEAL_DIR / "dist" / "reveal.css"),
         "theme_css": _inline_css(REVEAL_DIR / "dist" / "theme" / "white.css"),
         "reveal_js": _inline_js(REVEAL_DIR / "dist" / "reveal.js"),
-        "notes_js": _inline_js(REVEAL_DIR / "plugin" / "notes" / "notes.js"),
+        "notes_js": _french_speaker_view(_inline_js(REVEAL_DIR / "plugin" / "notes" / "notes.js")),
+        "course_css": _inline_css(COURSE_CSS),
     }
+
+
+def _french_speaker_view(notes_js: str) -> str:
+    """Translate the speaker view's labels; fail loudly if reveal.js changed them.
+
+    The vendored file stays as published (see its README), so the translation is
+    applied when it is inlined; a label that is no longer found means the vendored
+    version changed and this table must follow.
+    """
+    for english, french in SPEAKER_VIEW_FR.items():
+        if english not in notes_js:
+            raise SlidesError(f"notes.js: speaker-view label {english!r} not found")
+        notes_js = notes_js.replace(english, french)
+    return notes_js
 
 
 def _inline_js(path: Path) -> str:

@@ -210,3 +210,72 @@ def hand_in_and_grade(saved: Path, tmp_path: Path, assignment: str, student: str
     with Gradebook(course.db_url, "communautes-en-ligne") as gb:
         submission = gb.find_submission_notebook("exercice", assignment, student)
         return {grade.name: grade.score for grade in submission.grades}
+
+
+@dataclass
+class NotebookServer(Lab):
+    """A running Notebook 7 server (``jupyter notebook``): notebooks open in its own interface."""
+
+    def open_url(self, path: str) -> str:
+        return f"{self.url}/notebooks/{path}?token={self.token}"
+
+
+@pytest.fixture
+def jupyter_notebook(tmp_path: Path) -> Iterator[NotebookServer]:
+    """Start ``jupyter notebook`` (Notebook 7) on an empty folder, with only the installed config.
+
+    Nothing on the command line exposes the app to the page: the course's installed server
+    config must do it, as it will on a student's machine or a hub that opens ``/tree``.
+    """
+    import sys
+
+    root = tmp_path / "nb"
+    root.mkdir()
+    port, token = _free_port(), "browser-test-token"
+    command = [
+        sys.executable,
+        "-m",
+        "notebook",
+        f"--ServerApp.root_dir={root}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+        "--no-browser",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--ServerApp.allow_root=True")
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        PYTHONUNBUFFERED="1",
+    )
+    log_path = tmp_path / "notebook.log"
+    log = open(log_path, "wb")  # noqa: SIM115 (open for the server's lifetime)
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, token, server, log_path)
+        yield NotebookServer(root=root, url=url, token=token)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def open_without_running(lab: Lab, chromium, name: str = "exercice.ipynb", width: int = 1400):
+    """Open a saved notebook as a student coming back to it: outputs shown, nothing run."""
+    context = chromium.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    page.goto(lab.open_url(name))
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.context"
+        " && window.jupyterapp.shell.currentWidget.context.isReady"
+        " && document.querySelectorAll('.jp-OutputArea-output').length > 0",
+        timeout=TIMEOUT_MS,
+    )
+    return context, page

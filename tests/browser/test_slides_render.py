@@ -68,10 +68,11 @@ def test_first_slide_renders_offline(slides_html: Path, offline_page, tmp_path: 
     title = page.locator("section.present h1")
     assert title.is_visible()
     assert "Leçon témoin" in title.text_content()
-    heading_font = page.evaluate(
-        "getComputedStyle(document.querySelector('.reveal')).getPropertyValue('--r-heading-font')"
+    fonts = page.evaluate(
+        "[...document.querySelectorAll('section.present h1, section.present p')]"
+        ".map(e => getComputedStyle(e).fontFamily)"
     )
-    assert "Source Sans Pro" in heading_font  # the vendored theme is applied
+    assert len(fonts) >= 2 and len(set(fonts)) == 1, fonts  # one typeface family
 
     with image_module.open(shot) as image:
         grey = image.convert("L")
@@ -93,5 +94,9 @@ def test_speaker_view_shows_notes(slides_html: Path, offline_page) -> None:
         '.textContent?.includes("Notes de l\'orateur")',
         timeout=20_000,
     )
+    labels = speaker.evaluate("[...document.querySelectorAll('.label')].map(e => e.textContent)")
+    assert "À suivre" in labels and "Notes de l’orateur" in labels, labels
+    assert any(label.startswith("Temps") for label in labels), labels
+    assert not {"Upcoming", "Notes"} & {label.strip() for label in labels}
     assert blocked == [], f"network requests attempted: {blocked}"
     assert errors == [], f"JavaScript errors: {errors}"

@@ -66,7 +66,10 @@ def test_scores_match_what_each_student_deserves(demo):
 def test_module_scores(demo, assignment, expected):
     out, _ = demo
     table = pd.read_csv(out / f"grades-{assignment}.csv", encoding="utf-8-sig")
-    assert dict(zip(table.student_id, table.score, strict=True)) == expected
+    handed_in = table[table["submitted"]]
+    assert dict(zip(handed_in.student_id, handed_in.score, strict=True)) == expected
+    # the gradebook's other students are listed too, with 0, as `nbgrader export` does
+    assert (table[~table["submitted"]].score == 0).all()
 
 
 def test_per_question_columns_are_grade_ids(demo):

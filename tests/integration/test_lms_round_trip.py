@@ -201,7 +201,9 @@ def test_feedback_zip_is_named_for_moodle_in_french_without_hidden_tests(trip):
     assert "Note : 10 / 11 points" in amelie and "Analyse nuancée, exemples précis." in amelie
     bastien = pages["Bastien Favre_1002_assignsubmission_file_/resultats.html"]
     assert "Test non réussi" in bastien and "Réponse trop courte" in bastien
-    assert "Le fil de la boulangerie compte 5 réponses sur 8 messages." in bastien
+    # the visible test's message, naming the thread and the values, reaches the student
+    assert "fil de la boulangerie (5 réponses sur 8 messages)" in bastien
+    assert "vous renvoyez" in bastien and "attendu 0,625" in bastien
     gaelle = pages["Gaëlle Zbinden_1007_assignsubmission_file_/resultats.html"]
     assert "En attente de la correction" in gaelle
     elodie = pages["Élodie Cuénod_1005_assignsubmission_file_/resultats.html"]

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
-from exercises import Classification, answers
+from exercises import Classification, answers, saved_view
 from exercises.answers import answers_of, read_answers, saved_answer, set_answer
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
@@ -105,3 +106,63 @@ def test_formative_check_warns_when_the_browser_cannot_save():
     question = _question()
     question.bridge.persisted = False
     assert any("pas enregistrée" in remark for remark in question.verifier(show=False))
+
+
+# -- what a saved notebook shows without a kernel (exercises.saved_view) -----------------
+
+
+def _widget_output(question_id: str | None) -> dict:
+    metadata = {"course": {"question_id": question_id}} if question_id else {}
+    return {
+        "output_type": "display_data",
+        "metadata": metadata,
+        "data": {
+            "text/plain": "VBox(children=(HTML(value='<b>a.</b> …",
+            saved_view.WIDGET_MIME: {"model_id": "abc", "version_major": 2, "version_minor": 0},
+        },
+    }
+
+
+def test_saving_replaces_widget_outputs_by_the_saved_answer_in_french():
+    nb = {"cells": [{"cell_type": "code", "outputs": [_widget_output(QID)]}], "metadata": {}}
+    set_answer(nb, QID, {"a": "ville", "b": None}, "2026-11-21T08:00:00Z")
+    saved_view.pre_save_hook({"type": "notebook", "content": nb}, path="x.ipynb")
+    data = nb["cells"][0]["outputs"][0]["data"]
+    assert saved_view.WIDGET_MIME not in data
+    assert "Votre réponse est enregistrée dans ce notebook" in data["text/html"]
+    assert "a\u00a0: ville" in data["text/plain"]
+    assert "b\u00a0: (sans réponse)" in data["text/plain"]
+    assert "exécutez cette cellule" in data["text/plain"]
+
+
+def test_unanswered_question_and_other_widgets_get_their_own_text():
+    outputs = [_widget_output(QID), _widget_output(None), {"output_type": "stream", "text": "x"}]
+    nb = {"cells": [{"cell_type": "code", "outputs": outputs}], "metadata": {}}
+    saved_view.replace_widget_outputs(nb)
+    assert outputs[0]["data"]["text/plain"] == saved_view.NOT_ANSWERED
+    assert outputs[1]["data"]["text/plain"] == saved_view.OTHER_WIDGET
+    assert outputs[2] == {"output_type": "stream", "text": "x"}
+
+
+def test_files_that_are_not_notebooks_are_left_alone():
+    model = {"type": "file", "content": "text"}
+    saved_view.pre_save_hook(model, path="notes.md")
+    assert model == {"type": "file", "content": "text"}
+
+
+def test_question_output_names_its_question_for_the_hook():
+    question = Classification(QID, ["ville", "télé"], {"a": "…", "b": "…"})
+    data, metadata = DisplayFormatter().format(question)
+    assert metadata == {"course": {"question_id": QID}}
+    assert saved_view.WIDGET_MIME in data
+    assert data["text/plain"].splitlines()[0] == f"Question {QID}"
+
+
+def test_copies_of_one_question_show_the_same_answer():
+    first = Classification(QID, ["ville", "télé"], {"a": "…", "b": "…"})
+    copy = Classification(QID, ["ville", "télé"], {"a": "…", "b": "…"})
+    copy.choices["a"].value = "télé"
+    assert first.collect() == copy.collect() == {"a": "télé", "b": None}
+    assert first.bridge.value == {"a": "télé", "b": None}
+    first.choices["b"].value = "ville"
+    assert copy.collect() == {"a": "télé", "b": "ville"}

@@ -7,7 +7,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from exercises import answers
 from exercises.audit import corpus, grid
-from exercises.audit.form import AuditForm, Recommandations, audit_advice, chart, recapitulatif
+from exercises.audit.form import (
+    AuditForm,
+    Recommandations,
+    audit_advice,
+    chart,
+    recapitulatif,
+    voir_site,
+)
 from tests.fixtures.make_submissions import solution_answers
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
@@ -104,7 +111,8 @@ def test_advice_names_what_is_missing() -> None:
     assert "même justification" in remarks
 
 
-def test_advice_on_a_complete_audit_never_gives_the_verdict() -> None:
+def test_advice_warns_of_each_broken_grid_rule_and_nothing_else() -> None:
+    """« Vérifier » names the scores the autograder will count wrong (issue 15), not the rest."""
     model = solution_answers("07-site-cafe")[AUDIT]
     signals = corpus.audit_site(model["site"])["signals"]
     fooled = {
@@ -114,9 +122,36 @@ def test_advice_on_a_complete_audit_never_gives_the_verdict() -> None:
             for cid, entry in model["criteria"].items()
         },
     }
-    assert any(not check.ok for check in grid.consistency(fooled["criteria"], signals))
-    # consistency is graded, not revealed: a wrong audit hears what a right one hears
-    assert audit_advice(model) == audit_advice(fooled) == COMPLETE
+    broken = [c.criterion for c in grid.consistency(fooled["criteria"], signals) if not c.ok]
+    assert "mobile" in broken and "apercu" in broken
+    assert audit_advice(model) == COMPLETE
+    remarks = audit_advice(fooled)
+    assert remarks[0] == COMPLETE[0]
+    warned = [
+        cid
+        for cid in grid.BY_ID
+        if any(f"«\u00a0{grid.BY_ID[cid].label}\u00a0»" in r for r in remarks[1:])
+    ]
+    assert warned == broken  # judgement criteria (voix, identite, partage) get no warning
+    mobile = next(r for r in remarks if "Lisible sur mobile" in r)
+    assert "vous notez 0" in mobile and "donne 2" in mobile
+    assert "la correction automatique appliquera cette règle" in mobile
+    apercu = next(r for r in remarks if "Open Graph" in r)
+    assert "n'enlève aucun point" in apercu
+
+
+def test_differences_name_the_wrong_key_and_both_values() -> None:
+    expected = {"https": 2, "langue": 2, "alt": "na"}
+    assert grid.differences(dict(expected), expected) == []
+    assert grid.differences({"https": 2, "langue": 0, "alt": "na"}, expected) == [
+        "langue\u00a0: vous renvoyez 0, attendu 2"
+    ]
+    assert grid.differences({"https": True, "langue": 2, "extra": 1}, expected) == [
+        "https\u00a0: vous renvoyez True, attendu 2",
+        "alt\u00a0: clé absente, attendu 'na'",
+        "extra\u00a0: clé en trop",
+    ]
+    assert "pas un dictionnaire" in grid.differences(None, expected)[0]
 
 
 @pytest.mark.parametrize(
@@ -163,6 +198,58 @@ def test_chart_fits_its_figure() -> None:
     assert drawn.x0 < 0.05 * page.width  # and no wide empty band on the left
 
 
+def test_chart_legend_covers_no_bar() -> None:
+    """Issue 15: the legend sat on the bars of the last criteria; now it covers none."""
+    full = {"site": "cave-de-lavaux",
+            "criteria": {cid: {"score": 2, "justification": ""} for cid in grid.BY_ID}}  # fmt: skip
+    for value in (solution_answers("07-site-cafe")[AUDIT], full):
+        figure = chart(value)
+        renderer = FigureCanvasAgg(figure).get_renderer()
+        axes = figure.axes[0]
+        legend = axes.get_legend().get_window_extent(renderer)
+        bars = [bar.get_window_extent(renderer) for bar in axes.patches]
+        assert bars and not [bar for bar in bars if bar.overlaps(legend)]
+        labels = [text.get_window_extent(renderer) for text in axes.texts]
+        assert not [label for label in labels if label.overlaps(legend)]
+        assert figure.bbox.contains(legend.x0, legend.y0) and figure.bbox.contains(
+            legend.x1, legend.y1
+        )
+
+
+def test_evidence_shows_decimal_commas() -> None:
+    form = AuditForm(AUDIT)
+    form.site.value = "association-les-sentiers"
+    rate = form.report["signals"]["first_person_per_100_words"]
+    assert isinstance(rate, float) and rate != int(rate)
+    shown = form.evidence["voix"].value
+    assert str(rate).replace(".", ",") in shown and str(rate) not in shown
+
+
+def test_site_dropdown_is_not_blank_at_start_and_stores_none() -> None:
+    form = AuditForm(AUDIT)
+    assert form.site.label == "— choisissez un site —"
+    assert form.collect()["site"] is None
+    form.apply({"site": "inconnu"})
+    assert form.site.label == "— choisissez un site —" and form.collect()["site"] is None
+
+
+def test_page_preview_raises_no_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shown = voir_site("association-les-sentiers").data
+    assert "<iframe sandbox=''" in shown
+
+
+def test_recap_table_is_left_aligned() -> None:
+    answers.record(AUDIT, solution_answers("07-site-cafe")[AUDIT])
+    html = recapitulatif(AUDIT, "07-site-cafe/recommandations").data
+    cells = html.count("<td") + html.count("<th")
+    assert cells == 3 * (len(grid.CRITERIA) + 1)
+    assert html.count("text-align:left") == cells
+
+
 def test_recap_escapes_what_the_student_typed() -> None:
     answers.record(AUDIT, {"site": "cave-de-lavaux", "criteria": {
         "voix": {"score": 1, "justification": "<script>alert('x')</script>"}}})  # fmt: skip
@@ -204,3 +291,15 @@ def test_recommendations_round_trip() -> None:
     assert reco.collect()[0] == {"quoi": "a", "pourquoi": "b", "mesure": "c"}
     assert reco.collect()[1] == {"quoi": "", "pourquoi": "", "mesure": ""}
     assert len(reco.advice(reco.collect())) == 3
+
+
+def test_the_page_preview_shows_images_as_labels_not_broken_icons():
+    """The corpus has no image files: each <img> becomes a label that keeps its alt text."""
+    from exercises.audit.form import _images_as_placeholders
+
+    shown = _images_as_placeholders(
+        '<p><img src="images/equipe.jpg" alt="L\'équipe au marché"><img src="x.png"></p>'
+    )
+    assert "<img" not in shown
+    assert "[image\u00a0: L'équipe au marché]" in shown
+    assert "[image sans texte alternatif]" in shown

@@ -97,6 +97,11 @@ GRADED = {
 @pytest.fixture
 def gradebook_course(tmp_path):
     """A course whose gradebook holds three graded submissions of a two-question essay."""
+    return essay_course(tmp_path)
+
+
+def essay_course(tmp_path):
+    """The course of `gradebook_course` (other test modules build it too)."""
     course = course_copy(tmp_path / "course", "01-cluetrain")
     with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as gb:
         # nbgrader's add_submission trips SQLAlchemy 2's autoflush warnings; harmless here
@@ -160,3 +165,31 @@ def test_an_assignment_never_graded_is_a_course_error(gradebook_course):
         grade_records(gradebook_course, "03-absent")
     with pytest.raises(CourseError, match="run `course grade` first"):
         grade_table(gradebook_course, "03-absent")
+
+
+def _add_student_without_submission(course, student: str, first: str, last: str) -> None:
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.add_student(student, first_name=first, last_name=last)
+
+
+def test_grade_table_lists_students_who_did_not_submit_with_zero(gradebook_course):
+    _add_student_without_submission(gradebook_course, "dimitri", "Dimitri", "Monnier")
+    table = grade_table(gradebook_course, ESSAY, per_question=True).set_index("student_id")
+    assert list(table.index) == ["amelie", "bastien", "chloe", "dimitri"]
+    missing = table.loc["dimitri"]
+    assert missing["submitted"] == False  # noqa: E712 (a numpy bool)
+    assert (missing["raw_score"], missing["score"], missing["max_score"]) == (0.0, 0.0, 9.0)
+    assert missing["timestamp"] == "" and missing["name"] == "Dimitri Monnier"
+    assert pd.isna(missing["q-essai"])
+    assert table["submitted"].sum() == 3
+
+
+def test_grade_table_has_names_and_timestamps_with_their_offset(gradebook_course):
+    from grader.collect.identities import LmsIdentity, save_identities
+
+    save_identities(gradebook_course, ESSAY, [LmsIdentity("amelie", "1001", "Amélie Rochat")])
+    table = grade_table(gradebook_course, ESSAY).set_index("student_id")
+    # 18:00 UTC is 19:00 in Zurich in November; the offset makes it unambiguous
+    assert table.loc["bastien", "timestamp"] == "2026-11-20T19:00:00+01:00"
+    assert table.loc["amelie", "name"] == "Amélie Rochat"  # from the LMS: nbgrader has none
+    assert {"first_name", "last_name"} <= set(table.columns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -180,3 +181,31 @@ def test_feedback_folders_are_names_moodle_reads_back():
     assert (parsed.lms_id, parsed.plugin, parsed.path) == ("1234", "file", "resultats.html")
     # what Moodle's importer does: explode('_', part, 5) → id at [1], plugin at [2] and [3]
     assert folder.split("_", 4)[1:4] == ["1234", "assignsubmission", "file"]
+
+
+def test_remarks_come_only_from_the_graders_messages(tmp_path):
+    """nbgrader's exchange leaves submission_secret.txt beside the notebook; students may
+    hand in their own .txt: neither is a remark of the grader's."""
+    (tmp_path / "messages-correction.txt").write_text("Remarque du correcteur.\n", "utf-8")
+    (tmp_path / "submission_secret.txt").write_text("3f2a9c0e5b", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("Note : 10 / 10, validé.", encoding="utf-8")
+    assert _remarks(tmp_path, set()) == ["Remarque du correcteur."]
+
+
+def test_feedback_template_loads_nothing_from_the_network():
+    """The pages must work offline: nbgrader's template loads MathJax from a CDN."""
+    from grader.feedback.summary import TEMPLATES
+
+    for path in [TEMPLATES / "feedback" / "index.html.j2", *TEMPLATES.glob("*.j2")]:
+        text = path.read_text("utf-8")
+        assert "mathjax()" not in text.replace("No MathJax", ""), path
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), path
+
+
+def test_summary_section_is_the_page_body_and_says_the_notebook_follows():
+    from grader.feedback.summary import render_section
+
+    section = render_section(_summary())
+    assert section.lstrip().startswith('<section class="resultats">')
+    assert "Note\u00a0: 3,5 / 9 points" in section and "<html" not in section
+    assert "Votre notebook corrigé suit" in section

@@ -23,7 +23,7 @@ def test_a_name_not_yet_defined_says_which_cells_to_run(shell, capsys):
     assert isinstance(result.error_in_exec, NameError)  # still an error: a test still fails
     assert "NameError" in output  # the traceback is kept
     assert "« abonnes_par_mois » n'est pas encore défini" in output
-    assert "Exécuter les cellules au-dessus" in output
+    assert "Exécution › Exécuter tout au-dessus" in output
 
 
 def test_an_unwritten_answer_says_to_replace_the_stub(shell, capsys):

@@ -30,6 +30,7 @@ ALLOWED: list[tuple[str, str]] = [
     ("Ce que je peux vraiment gérer dans une communauté", "a sentence the learners complete"),
     ("Quelle information, qui n'est pas un chiffre", "a question of the course to the room"),
     ("Des mesures ont été prises afin de garantir", "an invented institutional message (02)"),
+    ("Merci, c'est ce que je voulais savoir", "an invented forum message (01's ski thread)"),
 ]
 
 

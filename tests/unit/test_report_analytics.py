@@ -111,3 +111,28 @@ def test_charts_are_png_data_uris(items):
     ]
     for figure in figures:
         assert plots.to_data_uri(figure).startswith("data:image/png;base64,iVBOR")
+
+
+# -- the report on a real gradebook ------------------------------------------------------------
+from datetime import datetime  # noqa: E402 (the section's own imports)
+
+from nbgrader.api import Gradebook  # noqa: E402
+
+from grader.report.build import build_report  # noqa: E402
+from tests.unit.test_export_moodle import ESSAY, essay_course  # noqa: E402
+
+
+def test_time_plot_keeps_times_with_and_without_microseconds(tmp_path):
+    """Moodle's times have no microseconds, the exchange's have: both must be plotted."""
+    course = essay_course(tmp_path)
+    (course.source_dir / ESSAY).mkdir(parents=True)
+    (course.source_dir / ESSAY / "exercice.ipynb").write_text("{}", encoding="utf-8")
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.find_submission(ESSAY, "amelie").timestamp = datetime(2026, 11, 20, 16, 0, 0, 250000)
+        gb.add_student("dimitri")  # handed nothing in: counted apart, not plotted
+        gb.db.commit()
+    result = build_report(course, ESSAY, tmp_path / "report.html")
+    assert result.times.notna().all() and len(result.times) == 3
+    assert result.times["amelie"] == pd.Timestamp("2026-11-20 17:00:00")  # Zurich
+    assert result.times["bastien"] == pd.Timestamp("2026-11-20 19:00:00")
+    assert "1 student(s) in the gradebook handed nothing in" in result.path.read_text("utf-8")

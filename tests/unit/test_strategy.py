@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from exercises.strategy import (
     check,
     export,
     plan_advice,
+    points_summary,
     to_html,
     to_markdown,
 )
@@ -243,3 +245,39 @@ def test_canvas_round_trip(plan) -> None:
     canvas.apply(plan)
     assert canvas.collect() == normalise(plan)
     assert canvas.fields[("canaux", 0, "objectif")].value == "O2"
+
+
+def test_every_canvas_field_has_a_permanent_label() -> None:
+    """A placeholder vanishes once one types: each control sits under its own <label>."""
+    canvas = Canevas(QID)
+    boxes = [box for box in _walk(canvas) if "canvas-field" in box._dom_classes]
+    assert len(boxes) == len(canvas.fields) == 62
+    for box in boxes:
+        label, control = box.children
+        assert label.value.startswith("<label class='canvas-label'>") and len(label.value) > 40
+        assert control in canvas.fields.values()
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def test_recap_tables_are_left_aligned(plan) -> None:
+    """JupyterLab right-aligns table cells unless told otherwise; a recap of sentences is not."""
+    soup = BeautifulSoup(to_html(plan), "lxml")
+    cells = soup.find_all(["td", "th"])
+    assert len(cells) > 40
+    assert all("text-align:left" in cell.get("style", "").replace(" ", "") for cell in cells)
+
+
+def test_points_summary_reads_as_french_with_decimal_commas(plan) -> None:
+    plan["canaux"][3]["objectif"] = ""
+    plan["objectifs"][2]["cible"] = ""  # O3 no longer SMART: 2 of 3 objectives
+    summary = points_summary(auto_points(plan))
+    assert "{" not in summary and "'" not in summary.replace("d'outil", "")
+    assert "objectifs SMART\u00a0: 2\u00a0/\u00a03" in summary
+    assert "0,5\u00a0/\u00a00,5" in summary
+    assert summary.splitlines()[-1] == "Total\u00a0: 8\u00a0/\u00a010"
+    assert not re.search(r"\d\.\d", summary)

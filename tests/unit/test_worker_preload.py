@@ -49,3 +49,32 @@ def test_markdown_and_unreadable_notebooks_add_nothing(tmp_path):
     empty_list = tmp_path / "c.ipynb"
     empty_list.write_text("[]", "utf-8")
     assert imported_modules([prose, broken, empty_list, tmp_path / "missing.ipynb"]) == []
+
+
+def test_laid_out_figures_are_drawn_once_and_others_cropped_as_in_jupyter():
+    """A figure with chosen margins skips the tight crop (one drawing, not two); a
+    student's default figure is still cropped to its contents, as Jupyter shows it."""
+    import matplotlib
+
+    matplotlib.use("agg")
+    from matplotlib.figure import Figure
+
+    from grader.grade import kernel
+
+    kernel._draw_laid_out_figures_once()
+    from IPython.core import pylabtools
+
+    default = Figure(figsize=(4, 3))
+    default.add_subplot().set_ylabel("une étiquette très longue " * 3)
+    placed = Figure(figsize=(4, 3))
+    placed.subplots_adjust(left=0.3)
+    placed.add_subplot()
+    assert not kernel._layout_is_set(default)
+    assert kernel._layout_is_set(placed)
+    assert kernel._layout_is_set(Figure(layout="constrained"))
+    draws = []
+    for fig in (default, placed):
+        fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event.canvas.figure))
+        pylabtools.print_figure(fig, "png")
+    assert draws.count(default) == 2  # measured, then drawn cropped
+    assert draws.count(placed) == 1

@@ -10,6 +10,8 @@ Le triangle sert aussi de carte vierge pour l'activité du module.
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -84,7 +86,7 @@ def trois_internets(chemin):
     ax.add_patch(Polygon(list(sommets.values()), closed=True, fc="#f4f4f4",
                          ec="#bbbbbb", lw=1.2, ls="--", zorder=0))
     ax.text(6, 3.3, "carte pour l'activité :\nplacez-y vos exemples",
-            ha="center", va="center", fontsize=9, color="#888888", style="italic")
+            ha="center", va="center", fontsize=14, color="#888888", style="italic")
 
     for (x, y), couleur in zip(sommets.values(), (VILLE, BIBLIO, TELE)):
         ax.add_patch(Circle((x, y), 1.1, fc="white", ec=couleur, lw=2.5, zorder=1))
@@ -93,23 +95,23 @@ def trois_internets(chemin):
     motif_biblio(ax, *sommets["biblio"])
     motif_tele(ax, *sommets["tele"])
 
-    ax.text(7.3, 6.45, "VILLE", color=VILLE, fontsize=15, weight="bold")
+    ax.text(7.3, 6.45, "VILLE", color=VILLE, fontsize=18, weight="bold")
     ax.text(7.3, 5.85, "celles et ceux qui y vivent\net y créent (liens, culture)",
-            fontsize=10, va="top", color="#222222")
-    ax.text(2.2, 0.35, "BIBLIOTHÈQUE", color=BIBLIO, fontsize=15, weight="bold",
+            fontsize=14, va="top", color="#222222")
+    ax.text(2.2, 0.35, "BIBLIOTHÈQUE", color=BIBLIO, fontsize=18, weight="bold",
             ha="center")
-    ax.text(2.2, 0.0, "consommateurs d'information", fontsize=10, ha="center",
+    ax.text(2.2, 0.0, "consommateurs d'information", fontsize=14, ha="center",
             va="top", color="#222222")
-    ax.text(9.8, 0.35, "TÉLÉ", color=TELE, fontsize=15, weight="bold", ha="center")
-    ax.text(9.8, 0.0, "annonceurs : un message,\nune audience", fontsize=10,
+    ax.text(9.8, 0.35, "TÉLÉ", color=TELE, fontsize=18, weight="bold", ha="center")
+    ax.text(9.8, 0.0, "annonceurs : un message,\nune audience", fontsize=14,
             ha="center", va="top", color="#222222")
 
-    ax.text(0.0, 7.5, "Trois conceptions d'internet", fontsize=14, weight="bold")
-    ax.text(0.0, 7.0, "d'après Stephanie Booth, « Cluetrain 101 »",
-            fontsize=9, color=GRIS)
+    ax.text(0.0, 7.5, "Trois conceptions d'internet", fontsize=19, weight="bold")
+    ax.text(0.0, 7.2, "d'après Stephanie Booth,\n« Cluetrain 101 »",
+            fontsize=14, color=GRIS, va="top")
 
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

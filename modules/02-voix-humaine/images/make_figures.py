@@ -10,6 +10,8 @@ travaille, autour de l'idée centrale : « être » plutôt que « faire ».
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -73,7 +75,7 @@ def blog_attitude(chemin):
             ha="center", fontsize=9.5, color=GRIS, style="italic")
 
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

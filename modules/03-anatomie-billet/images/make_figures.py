@@ -11,6 +11,8 @@ d'après Stephanie Booth, « Anatomie d'un article de blog ».
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -163,7 +165,7 @@ def anatomie(chemin):
         ax.text(xk + 0.32, yk, nom, fontsize=8.6, va="center", color=TEXTE)
 
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

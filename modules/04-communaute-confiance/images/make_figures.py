@@ -13,6 +13,8 @@ au billet de Frédéric Bascuñana sur le community management).
 from math import cos, pi, sin
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -138,7 +140,7 @@ def quatre_formes(chemin):
             "et Fadhila Brahimi", fontsize=9, color=GRIS, va="top")
 
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

@@ -12,6 +12,8 @@ community managers, repris sur son blog).
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -130,7 +132,7 @@ def pont_deux_cultures(chemin):
             "(vers 2010) ; schéma volontairement simplifié", fontsize=9, color=GRIS)
 
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

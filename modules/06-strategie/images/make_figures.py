@@ -13,6 +13,8 @@ L'escalier sert aussi de support pour l'activité du module (six cas fictifs).
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -77,7 +79,7 @@ def escalier(chemin):
             ha="right")
 
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

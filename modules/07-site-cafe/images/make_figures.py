@@ -11,6 +11,8 @@ La flèche sert aussi de règle pour l'activité du module (pages A et B).
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -125,7 +127,7 @@ def brochure_cafe(chemin):
             style="italic")
 
     fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 

@@ -14,6 +14,8 @@ Produit deux images :
 
 from pathlib import Path
 
+from grader.slides.figures import save_figure
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -101,32 +103,38 @@ def fil_de_commentaires(chemin):
             fontsize=8.5, color=GRIS, ha="right", style="italic")
 
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
-    fig.savefig(chemin, dpi=100, facecolor="white")
+    save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 
 
 def axe_tronque(chemin):
     mois = ["janvier", "février", "mars"]
     taux = [0.61, 0.63, 0.66]
-    fig, (gauche, droite) = plt.subplots(1, 2, figsize=(10, 4.4), dpi=100)
+    # Labels at 14 pt and more: at least 18 px once the figure fills a 1280×720 slide.
+    with plt.rc_context({"font.size": 14}):
+        fig, (gauche, droite) = plt.subplots(1, 2, figsize=(10, 5.2), dpi=100)
+        _axes_tronque(fig, gauche, droite, mois, taux)
+    save_figure(fig, chemin, dpi=100, facecolor="white")
+    plt.close(fig)
+
+
+def _axes_tronque(fig, gauche, droite, mois, taux):
     for ax in (gauche, droite):
         ax.bar(mois, taux, color=MARQUE, width=0.6)
         ax.set_xlabel("mois")
-        ax.set_ylabel("taux de réponse de la marque")
+        ax.set_ylabel("taux de réponse")
         for k, valeur in enumerate(taux):
             ax.text(k, valeur, f"{valeur:.0%}".replace("%", " %"), ha="center", va="bottom",
-                    fontsize=9, color=TEXTE)
+                    fontsize=14, color=TEXTE)
         ax.spines[["top", "right"]].set_visible(False)
     gauche.set_ylim(0.60, 0.67)
-    gauche.set_title("Axe tronqué (de 60 % à 67 %) :\nla réponse « explose »", fontsize=11)
+    gauche.set_title("Axe tronqué (de 60 % à 67 %) :\nla réponse « explose »", fontsize=15)
     droite.set_ylim(0, 1)
-    droite.set_title("Axe depuis zéro :\nune hausse modeste", fontsize=11)
+    droite.set_title("Axe depuis zéro :\nune hausse modeste", fontsize=15)
     for ax in (gauche, droite):
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0%}".replace("%", " %"))
-    fig.suptitle("Les mêmes trois chiffres, deux impressions", fontsize=13, weight="bold")
+    fig.suptitle("Les mêmes trois chiffres, deux impressions", fontsize=18, weight="bold")
     fig.tight_layout()
-    fig.savefig(chemin, dpi=100, facecolor="white")
-    plt.close(fig)
 
 
 if __name__ == "__main__":
