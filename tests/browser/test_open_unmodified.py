@@ -31,8 +31,13 @@ NOTEBOOKS = [
     *sorted(str(p.relative_to(REPO)) for p in REPO.glob("release/*/*.ipynb")),
 ]
 
-KERNEL_READY = """async () => {
-    const panel = window.jupyterapp.shell.currentWidget;
+# The notebook's own panel, found by path: JupyterLab restores the previous test's notebook
+# from its saved workspace, and that one may be the current widget.
+PANEL = """(path) => [...window.jupyterapp.shell.widgets('main')]
+    .find((widget) => widget.context?.path === path)"""
+
+KERNEL_READY = f"""async (path) => {{
+    const panel = ({PANEL})(path);
     const pause = (ms) => new Promise((done) => setTimeout(done, ms));
     // the session may be replaced while the kernel starts: wait for an idle one
     while (panel.sessionContext.session?.kernel?.status !== 'idle') await pause(200);
@@ -41,16 +46,21 @@ KERNEL_READY = """async () => {
     await kernel.spec;
     await pause(1000);  // JupyterLab updates the metadata after these replies
     return panel.context.model.dirty;
-}"""
+}}"""
 
 
-SAVE = """async () => {
-    const context = window.jupyterapp.shell.currentWidget.context;
+SAVE = f"""async (path) => {{
+    const context = ({PANEL})(path).context;
     const before = context.contentsModel.last_modified;
     await context.save();
     const dialogs = [...document.querySelectorAll('.jp-Dialog')].map((d) => d.innerText);
-    return {before, after: context.contentsModel.last_modified, dialogs};
-}"""
+    return {{before, after: context.contentsModel.last_modified, dialogs}};
+}}"""
+
+CLOSE = f"""(path) => {{
+    const panel = ({PANEL})(path);
+    return panel.sessionContext.shutdown().then(() => panel.close());
+}}"""
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +94,13 @@ def test_opening_and_closing_leaves_the_files_unchanged(
         page = context.new_page()
         page.goto(course_lab.open_url(notebook))
         page.wait_for_function(
-            "() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel",
+            f"(path) => window.jupyterapp && ({PANEL})(path)?.sessionContext?.session?.kernel",
+            arg=notebook,
             timeout=TIMEOUT_MS,
         )
-        dirty = page.evaluate(KERNEL_READY)
-        saved = page.evaluate(SAVE)
-        page.evaluate(
-            "() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()"
-            ".then(() => window.jupyterapp.shell.currentWidget.close())"
-        )
+        dirty = page.evaluate(KERNEL_READY, notebook)
+        saved = page.evaluate(SAVE, notebook)
+        page.evaluate(CLOSE, notebook)
     finally:
         context.close()
     assert written.stat().st_mtime_ns != before, f"the save did not reach the disk: {saved}"
