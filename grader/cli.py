@@ -118,27 +118,42 @@ def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...])
     is_flag=True,
     help="With --pdf: put the speaker notes in the handout, on a page after each slide.",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also measure every slide in Chromium at 1280x720 (text size, lines, overflow, "
+    "figure labels, French punctuation); fail if a room could not read one.",
+)
+@click.argument("lessons", nargs=-1)
 @click.pass_context
-def slides_command(ctx: click.Context, out: Path | None, pdf: bool, notes: bool) -> None:
-    """Turn every lesson into one self-contained reveal.js HTML file (and PDF handouts).
+def slides_command(
+    ctx: click.Context,
+    out: Path | None,
+    pdf: bool,
+    notes: bool,
+    check: bool,
+    lessons: tuple[str, ...],
+) -> None:
+    """Turn lessons into self-contained reveal.js HTML files (and PDF handouts).
 
+    LESSONS are module folder names (e.g. 02-voix-humaine); none means every lesson.
     Present with the HTML file: press s for the speaker view (notes, next slide, timer).
     """
-    from grader.slides import SlidesError, export_all, find_lessons
+    from grader.slides import SlidesError, export_lesson, find_lessons
     from grader.slides.handout import write_handouts
 
     if notes and not pdf:
         raise click.UsageError("--notes goes with --pdf")
     course = _course(ctx)
-    lessons = find_lessons(course.modules_dir)
+    chosen = _chosen_lessons(find_lessons(course.modules_dir), lessons)
     target = _out(course, out, "slides")
     try:
-        with _progress(len(lessons), "Slides") as progress:
-            written = export_all(
-                course.modules_dir,
-                target,
-                on_progress=lambda path: _advance(progress, path.parent.name),
-            )
+        with _progress(len(chosen), "Slides") as progress:
+            written = []
+            for lesson in chosen:
+                written.append(export_lesson(lesson, target))
+                _advance(progress, lesson.parent.name)
+        decks = list(written)
         if pdf:
             with _progress(len(written), "Handouts") as progress:
                 written += write_handouts(
@@ -147,10 +162,40 @@ def slides_command(ctx: click.Context, out: Path | None, pdf: bool, notes: bool)
                     notes=notes,
                     on_progress=lambda path: _advance(progress, path.name),
                 )
+        problems = _check_slides(decks) if check else []
     except SlidesError as exc:
         raise click.ClickException(str(exc)) from exc
     for path in written:
         console.print(f"  {path}")
+    if problems:
+        for problem in problems:
+            console.print(f"  [red]✗[/red] {problem}", highlight=False)
+        raise click.ClickException(f"{len(problems)} slide problem(s): a room could not read them")
+
+
+def _chosen_lessons(found: list[Path], names: tuple[str, ...]) -> list[Path]:
+    """The lessons named on the command line (module folder names), or all of them."""
+    if not names:
+        return found
+    by_name = {path.parent.name: path for path in found}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise click.BadParameter(
+            f"no lesson {', '.join(unknown)} (choose from {', '.join(by_name)})",
+            param_hint="LESSONS",
+        )
+    return [by_name[name] for name in names]
+
+
+def _check_slides(decks: list[Path]) -> list[str]:
+    """Every readability problem of ``decks``, each prefixed with its deck's file name."""
+    from grader.slides.readability import check_decks
+
+    return [
+        f"{deck.name}: {problem}"
+        for deck, problems in check_decks(decks).items()
+        for problem in problems
+    ]
 
 
 @main.command("grade")

@@ -75,6 +75,9 @@ MODULE_NAME = re.compile(r"^\d{2}-")
 KEEP_OUTPUT_TAG = "keep_output"
 HIDE_INPUT_TAG = "hide-input"
 REMOVE_CELL_TAG = "remove-cell"
+# Reading text: a student reads it in the lesson notebook, the room does not see it on the
+# slide, and the presenter finds it in the speaker notes of the slide it follows.
+DETAIL_TAG = "detail"
 
 _SOURCE_MAP = re.compile(r"^\s*(?://|/\*)# sourceMappingURL=.*$", re.MULTILINE)
 _SCRIPT_TAG = re.compile(r"<(/?)(script)", re.IGNORECASE)
@@ -151,7 +154,7 @@ def export_lesson(notebook: Path, out_dir: Path) -> Path:
     The notebook is not executed: slides show what is committed (plus outputs of
     cells tagged ``keep_output``).
     """
-    nb = _read_notebook(notebook)
+    nb = _details_as_notes(_read_notebook(notebook))
     html, _ = _make_exporter().from_notebook_node(nb, resources=_resources(notebook, nb))
     _check_offline(html, notebook)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -194,6 +197,20 @@ def _read_notebook(notebook: Path) -> nbformat.NotebookNode:
         return nbformat.reads(text, as_version=4)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SlidesError(f"{notebook}: not a Jupyter notebook ({_one_line(exc)})") from exc
+
+
+def _details_as_notes(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Turn cells tagged ``detail`` into speaker notes of the slide they follow.
+
+    A lesson is read by students and shown to a room: one text serves both. In the
+    notebook a detail cell is ordinary text (``slide_type: skip``, not collapsed like the
+    presenter's own notes); on the slide it would be a wall of text, so the presenter gets
+    it in the speaker view instead, where it helps them tell it.
+    """
+    for cell in nb.cells:
+        if DETAIL_TAG in cell.metadata.get("tags", []) and cell.cell_type == "markdown":
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = "notes"
+    return nb
 
 
 def _make_exporter() -> SlidesExporter:

@@ -48,7 +48,7 @@ def print_url(html: Path, notes: bool) -> str:
 
 
 @contextmanager
-def _browser() -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     """A headless Chromium driven by Playwright (installed with the course's test extra)."""
     try:
         from playwright.sync_api import sync_playwright
@@ -74,8 +74,8 @@ def write_handouts(
     """Print every deck of ``decks`` to ``out_dir``; return the PDF paths in order."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with _browser() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
+    with browser() as chromium:
+        page = chromium.new_page(viewport={"width": 1280, "height": 720})
         for html in decks:
             target = out_dir / handout_name(html, notes)
             page.goto(print_url(html, notes))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -197,3 +198,20 @@ def measure_deck(page: Any, url: str) -> list[SlideReport]:
 def deck_problems(reports: list[SlideReport]) -> list[str]:
     """Every broken rule of a deck, in slide order."""
     return [problem for report in reports for problem in report.problems()]
+
+
+def check_decks(decks: list[Path]) -> dict[Path, list[str]]:
+    """Measure each exported deck in one headless Chromium; map each deck to its problems.
+
+    What ``course slides --check`` prints: a presenter or an author sees, before the
+    class, every slide a room could not read.
+    """
+    from grader.slides.handout import browser
+
+    found: dict[Path, list[str]] = {}
+    with browser() as chromium:
+        page = chromium.new_page(viewport=VIEWPORT)
+        for html in decks:
+            found[html] = deck_problems(measure_deck(page, html.resolve().as_uri()))
+    return found
+

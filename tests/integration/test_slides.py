@@ -251,3 +251,18 @@ def test_vendored_assets_live_in_the_package() -> None:
     assert present == expected
     theme = (REVEAL_DIR / "dist" / "theme" / "white.css").read_text(encoding="utf-8")
     assert "@import" not in theme
+
+
+@pytest.mark.integration
+def test_detail_cells_are_notes_on_the_slide_they_follow(fixture_soup: BeautifulSoup) -> None:
+    """Reading text tagged ``detail``: off the slide, in the speaker notes of its slide."""
+    reading = "Texte de lecture : l'élève le lit dans la leçon"
+    slide = next(
+        s for s in fixture_soup.select("div.slides section") if "Un réseau, des nœuds" in s.text
+    )
+    notes = " ".join(aside.get_text(" ", strip=True) for aside in slide.select("aside.notes"))
+    assert reading in notes
+    shown = slide.get_text(" ", strip=True)
+    for aside in slide.select("aside.notes"):
+        shown = shown.replace(aside.get_text(" ", strip=True), "")
+    assert reading not in shown

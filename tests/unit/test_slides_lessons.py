@@ -48,6 +48,25 @@ def test_speaker_notes_are_collapsed_for_students(lesson: Path) -> None:
     assert shown == [], f"{len(shown)} notes cell(s) shown to students: {shown}"
 
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=_lesson_id)
+def test_reading_text_is_shown_to_students_and_kept_off_slides(lesson: Path) -> None:
+    """Cells tagged ``detail`` (text moved off a slide, issue 18) stay readable in the lesson.
+
+    They are the lesson's own text, not presenter notes: open in JupyterLab, skipped as
+    slides (the export puts them in the speaker notes), never collapsed.
+    """
+    cells = json.loads(lesson.read_text(encoding="utf-8"))["cells"]
+    details = [c for c in cells if "detail" in c["metadata"].get("tags", [])]
+    wrong = [
+        "".join(c["source"])[:60]
+        for c in details
+        if c["cell_type"] != "markdown"
+        or c["metadata"].get("slideshow", {}).get("slide_type") != "skip"
+        or c["metadata"].get("jupyter", {}).get("source_hidden")
+    ]
+    assert wrong == [], f"detail cells must be shown markdown with slide_type skip: {wrong}"
+
+
 @pytest.mark.parametrize("twin", TWINS, ids=_lesson_id)
 def test_myst_twin_carries_the_hidden_notes(twin: Path) -> None:
     """The .md is what authors edit: the metadata must survive jupytext --sync."""
