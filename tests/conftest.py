@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -46,3 +48,15 @@ def nbgrader_meta(grade_id: str, *, grade=False, solution=False, locked=False, p
     if points is not None:
         nbgrader["points"] = points
     return {"nbgrader": nbgrader}
+
+
+PYTHON_KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
+
+def python_notebook(cells: list | None = None, **metadata) -> nbformat.NotebookNode:
+    """A notebook with the Python 3 kernelspec nbgrader and JupyterLab expect, and ``cells``."""
+    nb = nbformat.v4.new_notebook(cells=list(cells or []))
+    nb.metadata.update(metadata)
+    nb.metadata["kernelspec"] = dict(PYTHON_KERNELSPEC)
+    return nb
+

@@ -1,7 +1,8 @@
 """The marking view's web server: tornado on 127.0.0.1, one token, inert pages.
 
 Pages are rendered on the server (Jinja2, autoescaped); the only script is
-``static/mark.js`` (keyboard shortcuts), served from this package. Every response forbids
+``static/mark.js`` (keyboard shortcuts, and ``fetch()`` of the same server-rendered
+fragments so that a key press updates the page in place), served from this package. Every response forbids
 inline script, framing and outside resources, so even an answer that slipped past the
 sanitiser could not run or phone home.
 """
@@ -29,8 +30,10 @@ HERE = Path(__file__).parent
 HOST = "127.0.0.1"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+#: The parts of the answer page that a JSON request gets back, each a ``_NAME.html`` template.
+FRAGMENTS = ("nav", "answer", "marking")
 _templates = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
 )
@@ -107,19 +110,33 @@ class Index(Base):
 
 
 class Answer(Base):
-    """One answer of one question; GET shows it, POST applies an action and moves on."""
+    """One answer of one question; GET shows it, POST applies an action.
+
+    Both answer in two ways: a whole page (a plain form post is redirected back to the
+    page, so the view works without script), or, when the request asks for JSON as
+    ``mark.js``'s ``fetch()`` does, the fragments of the page that change (navigation and
+    progress, the answer, score and rubric) for the script to swap in place: a key press
+    then costs one small request instead of a page load.
+    """
 
     def get(self, number: str) -> None:
         question = self.question(number)
         order = self.marking.order(question)
         at = self._position(question, order)
+        values = self._view(number, question, order, at)
+        if self._wants_json():
+            self._fragments(values)
+        else:
+            self.page("answer.html", conflict=self.get_argument("conflict", ""), **values)
+
+    def _view(self, number: str, question: qs.Question, order: list[str], at: int) -> dict:
+        """What the page and its fragments show for the answer at position ``at``."""
         student = order[at]
         store = self.marking.store
         marks = [store.mark(question.key, s) for s in order]
         done = sum(m.score is not None for m in marks)
         answer = qs.answer(self.marking.course, self.marking.assignment, question, student)
-        self.page(
-            "answer.html",
+        return dict(
             question=question,
             number=number,
             at=at,
@@ -135,8 +152,26 @@ class Answer(Base):
             reveal=done == len(order),
             student=student,
             link=self.link,
-            conflict=self.get_argument("conflict", ""),
         )
+
+    def _wants_json(self) -> bool:
+        return "application/json" in self.request.headers.get("Accept", "")
+
+    def _fragments(self, values: dict, conflict: str = "") -> None:
+        """The changing parts of the page as JSON (HTML fragments rendered like the page)."""
+        values.update(token=self.marking.token, assignment=self.marking.assignment)
+        body = {name: _templates.get_template(f"_{name}.html").render(**values) for name in FRAGMENTS}
+        score = values["mark"].score
+        body.update(
+            at=values["at"],
+            count=values["count"],
+            done=values["done"],
+            score=score,
+            url=self.link(f"/q/{values['number']}", at=values["at"]),
+            conflict=conflict,
+        )
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps(body))
 
     def _position(self, question: qs.Question, order: list[str]) -> int:
         given = self.get_argument("at", "")
@@ -151,42 +186,54 @@ class Answer(Base):
         question = self.question(number)
         order = self.marking.order(question)
         at = min(int(self.get_argument("at", "0")), len(order) - 1)
+        try:
+            at = self._apply(question, order, at)
+        except Conflict as error:
+            self.set_status(409)
+            if self._wants_json():  # the fresh state, as the fallback's "try again" link shows
+                self._fragments(self._view(number, question, order, at), conflict=str(error))
+            else:
+                back = self.link(f"/q/{number}", at=at)
+                self.page("conflict.html", reason=str(error), back=back)
+            return
+        if self._wants_json():
+            self._fragments(self._view(number, question, order, at))
+        else:
+            self.redirect(self.link(f"/q/{number}", at=at), status=303)
+
+    def _apply(self, question: qs.Question, order: list[str], at: int) -> int:
+        """Apply the posted action to the answer at ``at``; return the position to show next."""
         student = order[at]
         action = self.get_argument("action")
         seen_text = self.get_argument("seen", "")
         seen = float(seen_text) if seen_text else None
         store = self.marking.store
-        try:
-            if action == "toggle":
-                store.toggle(question.key, student, int(self.get_argument("item")), seen)
-            elif action == "note":
-                adjustment = _float(self.get_argument("adjustment", "0"))
-                store.annotate(
-                    question.key, student, adjustment, self.get_argument("comment", ""), seen
-                )
-                at = min(at + int(self.get_argument("advance", "0")), len(order) - 1)
-            elif action == "add":
-                store.add_item(
-                    question.key,
-                    self.get_argument("label"),
-                    _float(self.get_argument("points")),
-                    self.get_argument("comment", ""),
-                )
-            elif action == "edit":
-                store.edit_item(
-                    question.key,
-                    int(self.get_argument("item")),
-                    self.get_argument("label"),
-                    _float(self.get_argument("points")),
-                    self.get_argument("comment", ""),
-                )
-            else:
-                raise tornado.web.HTTPError(400)
-        except Conflict as error:
-            self.set_status(409)
-            self.page("conflict.html", reason=str(error), back=self.link(f"/q/{number}", at=at))
-            return
-        self.redirect(self.link(f"/q/{number}", at=at), status=303)
+        if action == "toggle":
+            store.toggle(question.key, student, int(self.get_argument("item")), seen)
+        elif action == "note":
+            adjustment = _float(self.get_argument("adjustment", "0"))
+            store.annotate(
+                question.key, student, adjustment, self.get_argument("comment", ""), seen
+            )
+            at = min(at + int(self.get_argument("advance", "0")), len(order) - 1)
+        elif action == "add":
+            store.add_item(
+                question.key,
+                self.get_argument("label"),
+                _float(self.get_argument("points")),
+                self.get_argument("comment", ""),
+            )
+        elif action == "edit":
+            store.edit_item(
+                question.key,
+                int(self.get_argument("item")),
+                self.get_argument("label"),
+                _float(self.get_argument("points")),
+                self.get_argument("comment", ""),
+            )
+        else:
+            raise tornado.web.HTTPError(400)
+        return at
 
 
 class Item(Base):

@@ -2,7 +2,8 @@
 
 Presenters hand out or archive the slides; reveal.js lays a deck out for print when
 the URL carries ``?print-pdf`` (one page per slide, sized like the slide, so 16:9,
-slide numbers on every page, fragments shown once as set in ``REVEAL_CONFIG``).
+every page numbered « n / total » like the screen (the deck template does it
+on ``pdf-ready``), fragments shown once as set in ``REVEAL_CONFIG``).
 Chromium's command-line ``--print-to-pdf`` prints before reveal.js has laid the
 pages out (blank pages), so the page is driven with Playwright, which waits for it.
 """

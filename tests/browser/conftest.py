@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port, running
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -43,12 +42,6 @@ def chromium():
             browser.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Lab:
     """A running JupyterLab server on 127.0.0.1 serving ``root``."""
@@ -61,55 +54,43 @@ class Lab:
         return f"{self.url}/lab/tree/{path}?token={self.token}"
 
 
-@pytest.fixture
-def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
-    """Start JupyterLab as `course lab` does, in an empty folder; stop it afterwards."""
+TOKEN = "browser-test-token"
+
+
+@contextmanager
+def serve_lab(root: Path, scratch: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
+    """JupyterLab as ``course lab`` starts it on ``root``, with private config and runtime dirs.
+
+    ``env`` replaces the environment (the student view passes its own); the config and
+    runtime folders are always the test's, so no user setting leaks into a test.
+    """
     from grader.lab import lab_command
 
-    root = tmp_path / "lab"
-    root.mkdir()
-    port, token = _free_port(), "browser-test-token"
+    port = free_port()
     command = lab_command(root, port=port, open_browser=False) + [
-        f"--IdentityProvider.token={token}",
+        f"--IdentityProvider.token={TOKEN}",
         "--ServerApp.ip=127.0.0.1",
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        env if env is not None else os.environ,
+        JUPYTER_CONFIG_DIR=str(scratch / "config"),
+        JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
         PYTHONUNBUFFERED="1",
     )
-    log = open(tmp_path / "lab.log", "wb")  # noqa: SIM115 (open for the server's lifetime)
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, token, server, tmp_path / "lab.log")
-        yield Lab(root=root, url=url, token=token)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with running(command, f"{url}/api/status?token={TOKEN}", scratch / "lab.log", env=env):
+        yield Lab(root=root, url=url, token=TOKEN)
 
 
-def _wait_until_up(url: str, token: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("JupyterLab exited:\n" + log.read_text(errors="replace")[-3000:])
-        try:
-            with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(
-        "JupyterLab did not start in 90 s:\n" + log.read_text(errors="replace")[-3000:]
-    )
+@pytest.fixture
+def jupyterlab(tmp_path: Path) -> Iterator[Lab]:
+    """Start JupyterLab as `course lab` does, in an empty folder; stop it afterwards."""
+    root = tmp_path / "lab"
+    root.mkdir()
+    with serve_lab(root, tmp_path) as lab:
+        yield lab
 
 
 def read_json(path: Path) -> dict:
@@ -231,7 +212,7 @@ def jupyter_notebook(tmp_path: Path) -> Iterator[NotebookServer]:
 
     root = tmp_path / "nb"
     root.mkdir()
-    port, token = _free_port(), "browser-test-token"
+    port = free_port()
     command = [
         sys.executable,
         "-m",
@@ -239,7 +220,7 @@ def jupyter_notebook(tmp_path: Path) -> Iterator[NotebookServer]:
         f"--ServerApp.root_dir={root}",
         f"--ServerApp.port={port}",
         "--ServerApp.ip=127.0.0.1",
-        f"--IdentityProvider.token={token}",
+        f"--IdentityProvider.token={TOKEN}",
         "--no-browser",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -250,20 +231,9 @@ def jupyter_notebook(tmp_path: Path) -> Iterator[NotebookServer]:
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
         PYTHONUNBUFFERED="1",
     )
-    log_path = tmp_path / "notebook.log"
-    log = open(log_path, "wb")  # noqa: SIM115 (open for the server's lifetime)
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, token, server, log_path)
-        yield NotebookServer(root=root, url=url, token=token)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with running(command, f"{url}/api/status?token={TOKEN}", tmp_path / "notebook.log", env=env):
+        yield NotebookServer(root=root, url=url, token=TOKEN)
 
 
 def open_without_running(lab: Lab, chromium, name: str = "exercice.ipynb", width: int = 1400):

@@ -1,17 +1,22 @@
 """Grading by keyboard in Chromium: question C of module 01 and part B of module 06.
 
 The marking server runs on the sample submissions, autograded by ``course grade``'s code;
-Chromium presses the keys an instructor would; the result is read back from nbgrader's
-gradebook, the per-question export and the French feedback pages.
+Chromium presses the keys an instructor would; each key is a ``fetch()`` that updates the
+page in place (no page load is allowed after the first one). The result is read back from
+nbgrader's gradebook, then through the commands an instructor runs next in the course's
+folder: ``course export --per-question`` (its CSV) and ``course feedback`` (the student's
+French pages).
 """
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from grader.export import grade_table
-from grader.feedback import generate_feedback
 from grader.mark.server import start
+from tests.conftest import run_course
 from tests.integration.test_mark import _manual, graded_course
 
 pytestmark = pytest.mark.browser
@@ -25,9 +30,21 @@ def course(tmp_path_factory):
     return graded_course(tmp_path_factory.mktemp("mark-browser"), "01-cluetrain", "06-strategie")
 
 
+def _settled(page) -> None:
+    """Wait until every queued action of mark.js has had its answer from the server."""
+    page.wait_for_function("() => document.body.dataset.pending === '0'", timeout=TIMEOUT_MS)
+
+
 def _press(page, key: str) -> None:
-    with page.expect_navigation(timeout=TIMEOUT_MS):
-        page.keyboard.press(key)
+    page.keyboard.press(key)
+    _settled(page)
+
+
+def _count_loads(page) -> list[str]:
+    """The URLs of the page loads of the main frame, from now on."""
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    return loads
 
 
 def _grade_all(page, keys_for) -> str:
@@ -50,11 +67,17 @@ def test_grade_a_question_for_every_student_by_keyboard(course, chromium, tmp_pa
     try:
         page.goto(running.url)
         page.click("#question-0")
+        page.wait_for_load_state()
+        loads = _count_loads(page)
         order = running.marking.order(running.marking.questions[0])
         # item 1 and 3 for the even positions, item 2 only for the odd ones
         _grade_all(page, lambda at: ["1", "3"] if at % 2 == 0 else ["2"])
         assert page.locator("#progress").inner_text() == "7 of 7 graded"
         assert page.locator("#student").is_visible()  # names revealed at the end
+        assert page.locator("li.applied").count() == 2  # the last answer: items 1 and 3
+        assert page.locator("#score").inner_text() == "2.0"
+        assert loads == [], f"the page was reloaded: {loads}"
+        assert "at=6" in page.url  # the address follows, so a reload shows the same answer
         if SCREENSHOT:
             page.goto(running.url.replace("/?", "/q/0?") + "&at=0")
             page.screenshot(path=str(SCREENSHOT))
@@ -65,24 +88,44 @@ def test_grade_a_question_for_every_student_by_keyboard(course, chromium, tmp_pa
         edit = page.locator("ol.rubric li").first
         edit.locator("summary").click()
         edit.locator("input[name=points]").fill("1,5")
-        with page.expect_navigation():
-            edit.locator("form.edit button").click()
+        loads = _count_loads(page)
+        edit.locator("form.edit button").click()
+        _settled(page)
+        assert "+1.5" in page.locator("ol.rubric li").first.locator("button.item").inner_text()
         for at, student in enumerate(order):
             assert _manual(course, student)[0] == (2.5 if at % 2 == 0 else 1.0)
-        # back/forward by keyboard
+        # back/forward by keyboard, in place too
         _press(page, "ArrowLeft")
         assert page.locator("#position").inner_text() == "Submission 3 of 7"
+        assert page.locator("#score").inner_text() == "2.5"
         _press(page, "ArrowRight")
         assert page.locator("#position").inner_text() == "Submission 4 of 7"
+        assert loads == [], f"the page was reloaded: {loads}"
         assert not errors, errors
     finally:
         context.close()
         running.stop()
-    table = grade_table(course, "01-cluetrain", per_question=True).set_index("student_id")
-    assert table.loc[order[0], "partie-c"] == 2.5 and table.loc[order[1], "partie-c"] == 1.0
-    generate_feedback(course, "01-cluetrain")
-    html = (course.feedback_dir / order[0] / "01-cluetrain" / "exercice.html").read_text("utf-8")
-    assert "Diagnostic étayé" in html and "Gains et risques" in html
+    _check_with_the_commands(course, order)
+
+
+def _check_with_the_commands(course, order: list[str]) -> None:
+    """The edited item's 1.5 points, as `course export` and `course feedback` give them."""
+    out = course.root / "out" / "c.csv"
+    done = run_course("export", "01-cluetrain", "--per-question", "--out", str(out), cwd=course.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {row["student_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    column = next(name for name in rows[order[0]] if "partie-c" in name)
+    assert [float(rows[s][column]) for s in order[:2]] == [2.5, 1.0]
+    done = run_course("feedback", "01-cluetrain", cwd=course.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder = course.feedback_dir / order[0] / "01-cluetrain"
+    summary = (folder / "resultats.html").read_text("utf-8")
+    assert "+1,5 pts — Diagnostic étayé" in summary.replace("\u00a0", " "), summary
+    assert "Gains et risques" in summary
+    notebook = (folder / "exercice.html").read_text("utf-8")
+    assert "Diagnostic étayé" in notebook
+    other = (course.feedback_dir / order[1] / "01-cluetrain" / "resultats.html").read_text("utf-8")
+    assert "Diagnostic étayé" not in other  # odd positions got item 2 only
 
 
 def test_grade_a_widget_question_by_keyboard(course, chromium):

@@ -87,3 +87,5 @@ def test_slide_numbers_and_one_page_per_slide_in_print(page, deck: Path) -> None
         "[...document.querySelectorAll('.pdf-page .slide-number-pdf')].map(e => e.textContent)"
     )
     assert len(numbers) == total and numbers[0].startswith("1")
+    # A printed page says where it stands in the deck, as the screen does.
+    assert numbers == [f"{n} / {total}" for n in range(1, total + 1)]

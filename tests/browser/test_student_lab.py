@@ -8,22 +8,20 @@ config first), in a real JupyterLab driven by Debian's Chromium.
 from __future__ import annotations
 
 import os
-import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from grader.lab import lab_command, make_student_folder, student_environment
-from tests.browser.conftest import TIMEOUT_MS, Lab, _free_port, _wait_until_up
+from grader.lab import make_student_folder, student_environment
+from tests.browser.conftest import TIMEOUT_MS, TOKEN, Lab, serve_lab
+from tests.servers import free_port, running
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
-TOKEN = "browser-test-token"
 
 #: JupyterLab's menu bar with the French language pack, as a student sees it.
 FRENCH_MENUS = [
@@ -43,43 +41,12 @@ NBGRADER_INSTRUCTOR_COMMANDS = [
 ]
 
 
-@contextmanager
-def serve(root: Path, scratch: Path, env: dict[str, str] | None = None) -> Iterator[Lab]:
-    """JupyterLab as ``course lab`` starts it on ``root``, with private config and runtime dirs."""
-    port = _free_port()
-    command = lab_command(root, port=port, open_browser=False) + [
-        f"--IdentityProvider.token={TOKEN}",
-        "--ServerApp.ip=127.0.0.1",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    env = dict(
-        env if env is not None else os.environ,
-        JUPYTER_CONFIG_DIR=str(scratch / "config"),
-        JUPYTER_RUNTIME_DIR=str(scratch / "runtime"),
-        PYTHONUNBUFFERED="1",
-    )
-    log_path = scratch / "lab.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(url, TOKEN, server, log_path)
-            yield Lab(root=root, url=url, token=TOKEN)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
 @pytest.fixture(scope="module")
 def student_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     scratch = tmp_path_factory.mktemp("student-lab")
     folder = scratch / "communautes-en-ligne"
     make_student_folder(REPO, folder)
-    with serve(folder, scratch, student_environment(REPO)) as lab:
+    with serve_lab(folder, scratch, student_environment(REPO)) as lab:
         yield lab
 
 
@@ -163,7 +130,7 @@ def test_course_lab_student_serves_the_student_folder(tmp_path: Path) -> None:
     import json
     import sys
 
-    folder, port = tmp_path / "eleve", _free_port()
+    folder, port = tmp_path / "eleve", free_port()
     course = Path(sys.executable).parent / "course"
     env = dict(
         os.environ,
@@ -172,19 +139,12 @@ def test_course_lab_student_serves_the_student_folder(tmp_path: Path) -> None:
         JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
     )
     command = [str(course), "lab", "--student-dir", str(folder), "--no-browser", f"--port={port}"]
-    log_path = tmp_path / "lab.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(url, TOKEN, server, log_path)
-            with urllib.request.urlopen(f"{url}/api/contents?token={TOKEN}") as reply:
-                names = sorted(item["name"] for item in json.load(reply)["content"])
-            with urllib.request.urlopen(f"{url}/lab/api/translations/?token={TOKEN}") as reply:
-                packs = json.load(reply)["data"]
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    url = f"http://127.0.0.1:{port}"
+    with running(command, f"{url}/api/status?token={TOKEN}", tmp_path / "lab.log", env, REPO):
+        with urllib.request.urlopen(f"{url}/api/contents?token={TOKEN}") as reply:
+            names = sorted(item["name"] for item in json.load(reply)["content"])
+        with urllib.request.urlopen(f"{url}/lab/api/translations/?token={TOKEN}") as reply:
+            packs = json.load(reply)["data"]
     assert names == ["index.ipynb", "modules", "release"]
     assert (folder / "release" / "01-cluetrain" / "exercice.ipynb").is_file()
     assert "fr_FR" in packs, "the French language pack is not installed"

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, open_notebook, run_all
+from tests.conftest import python_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -123,12 +124,7 @@ FIELDS = """() => [...document.querySelectorAll('.course-question textarea, .cou
 
 
 def test_free_text_fields_are_proportional_and_show_their_placeholder(jupyterlab, chromium):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FREE_TEXT)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb = python_notebook(cells=[nbformat.v4.new_code_cell(FREE_TEXT)])
     nbformat.write(nb, jupyterlab.root / "libre.ipynb")
     context, page = open_notebook(jupyterlab, chromium, "libre.ipynb")
     page.set_viewport_size({"width": 1000, "height": 1000})

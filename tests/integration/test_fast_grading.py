@@ -25,7 +25,7 @@ from grader.build.release import build
 from grader.course import Course
 from grader.demo import scratch_course
 from grader.grade.autograde import auto_scores
-from tests.conftest import REPO, nbgrader_meta, run_course
+from tests.conftest import REPO, nbgrader_meta, python_notebook, run_course
 
 pytestmark = pytest.mark.integration
 
@@ -228,12 +228,7 @@ LIMITS_ASSIGNMENT = "99-limites"
 
 
 def _limits_source() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb = python_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Limites", metadata=nbgrader_meta("intro", locked=True)),
         nbformat.v4.new_code_cell(

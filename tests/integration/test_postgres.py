@@ -13,7 +13,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ import pandas as pd
 import pytest
 
 from tests.lms import course_cli, course_copy, moodle_zip, write_map
+from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -80,12 +80,6 @@ class Server:
             connection.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _as_server_user(base: Path) -> list[str]:
     """The command prefix that runs the server unprivileged, after handing it ``base``."""
     if os.geteuid() != 0:
@@ -118,7 +112,7 @@ def postgres() -> Iterator[Server]:
     password = secrets.token_hex(12)
     (base / "password").write_text(password + "\n", encoding="utf-8")
     (base / "password").chmod(0o600)
-    data, log, port = base / "data", base / "server.log", _free_port()
+    data, log, port = base / "data", base / "server.log", free_port()
     as_server = _as_server_user(base)
     pg_ctl = [*as_server, str(bin_dir / "pg_ctl"), "-D", str(data)]
     try:
@@ -176,7 +170,7 @@ def test_collect_grade_export_on_a_real_postgresql_server(postgres, tmp_path):
 
 
 def test_an_unreachable_database_is_one_line_without_the_password(tmp_path):
-    root = _course_on(tmp_path, f"postgresql+psycopg2://course:s3cr3t@127.0.0.1:{_free_port()}/x")
+    root = _course_on(tmp_path, f"postgresql+psycopg2://course:s3cr3t@127.0.0.1:{free_port()}/x")
     download = moodle_zip(tmp_path / "moodle.zip", "01-cluetrain", ["amelie"])
     result = course_cli("collect", "01-cluetrain", str(download), cwd=root)
     assert result.returncode == 1

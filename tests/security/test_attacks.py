@@ -24,7 +24,7 @@ from nbgrader.api import Gradebook
 from grader.build.release import build
 from grader.course import Course
 from grader.grade.autograde import auto_scores
-from tests.conftest import REPO, nbgrader_meta
+from tests.conftest import REPO, nbgrader_meta, python_notebook
 
 pytestmark = [
     pytest.mark.integration,
@@ -45,12 +45,7 @@ WRONG = "def premiere():\n    return 0\n"
 
 
 def _source() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb = python_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Attaques", metadata=nbgrader_meta("intro", locked=True)),
         nbformat.v4.new_code_cell(

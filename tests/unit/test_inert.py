@@ -18,7 +18,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
 from grader.grade.inert import PLACEHOLDER, make_inert, neutralise_markdown
-from tests.conftest import REPO, nbgrader_meta
+from tests.conftest import PYTHON_KERNELSPEC, REPO, nbgrader_meta
 
 pytestmark = pytest.mark.unit
 
@@ -188,11 +188,7 @@ LIVE_WITHOUT_INERT = {
 def _with_metadata(**metadata) -> nbformat.NotebookNode:
     nb = new_notebook(cells=[new_markdown_cell("# Exercice")])
     nb.metadata.update(metadata)
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(PYTHON_KERNELSPEC)
     return nb
 
 
@@ -290,11 +286,7 @@ def _legitimate() -> nbformat.NotebookNode:
             new_code_cell("figure", outputs=[figure], execution_count=2),
         ]
     )
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    nb.metadata["kernelspec"] = dict(PYTHON_KERNELSPEC)
     return nb
 
 

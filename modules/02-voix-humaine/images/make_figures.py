@@ -10,9 +10,9 @@ travaille, autour de l'idée centrale : « être » plutôt que « faire ».
 
 from pathlib import Path
 
-from grader.slides.figures import save_figure
-
 import matplotlib
+
+from grader.slides.figures import save_figure
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -38,43 +38,41 @@ TRAITS = [
 
 
 def blog_attitude(chemin):
-    fig, ax = plt.subplots(figsize=(8, 6), dpi=100)
-    ax.set_xlim(-6.2, 6.2)
-    ax.set_ylim(-4.6, 4.9)
+    """Huit cases sur deux colonnes autour de l'idée centrale, dessinées à la taille
+    où la diapositive les affiche (1200 × 540 px) : les libellés restent lisibles
+    au fond d'une salle (≥ 22 px à l'écran)."""
+    fig, ax = plt.subplots(figsize=(12, 5.4), dpi=100)
+    ax.set_xlim(0, 1200)
+    ax.set_ylim(0, 540)
     ax.set_aspect("equal")
     ax.axis("off")
 
-    ax.add_patch(Circle((0, 0), 1.45, fc=CENTRE, ec="white", lw=2, zorder=3))
-    ax.text(0, 0.3, "blog attitude", ha="center", va="center", color="white",
-            fontsize=13, weight="bold", zorder=4)
-    ax.text(0, -0.4, "« être » plutôt\nque « faire »", ha="center", va="center",
-            color="white", fontsize=9.5, zorder=4)
+    cx, cy, rayon = 600, 285, 150
+    ax.add_patch(Circle((cx, cy), rayon, fc=CENTRE, ec="white", lw=2, zorder=3))
+    ax.text(cx, cy + 45, "blog attitude", ha="center", va="center", color="white",
+            fontsize=20, weight="bold", zorder=4)
+    ax.text(cx, cy - 35, "« être » plutôt\nque « faire »", ha="center", va="center",
+            color="white", fontsize=17, zorder=4)
+    ax.text(cx, 40, "en couleur : travaillés ici", ha="center", va="center",
+            fontsize=16, color=GRIS, style="italic")
 
-    positions = [(0, 3.2), (3.5, 1.9), (4.3, 0), (3.5, -1.9),
-                 (0, -3.2), (-3.5, -1.9), (-4.3, 0), (-3.5, 1.9)]
-    for (texte, couleur), (x, y) in zip(TRAITS, positions):
-        distance = (x * x + y * y) ** 0.5
-        ax.plot([1.45 * x / distance, x], [1.45 * y / distance, y],
-                color=couleur or GRIS_CLAIR, lw=2.5 if couleur else 1.5, zorder=1)
-        largeur, hauteur = 2.9, 0.95
+    largeur, hauteur = 330, 100
+    ordonnees = [470, 340, 210, 80]
+    positions = [(190, y) for y in ordonnees] + [(1010, y) for y in ordonnees]
+    for (texte, couleur), (x, y) in zip(TRAITS, positions, strict=True):
+        bord = x + largeur / 2 if x < cx else x - largeur / 2
+        ax.plot([cx, bord], [cy, y], color=couleur or GRIS_CLAIR,
+                lw=3 if couleur else 1.5, zorder=1)
         ax.add_patch(FancyBboxPatch(
             (x - largeur / 2, y - hauteur / 2), largeur, hauteur,
-            boxstyle="round,pad=0.08,rounding_size=0.25",
-            fc=couleur or "white", ec=couleur or GRIS_CLAIR, lw=1.5, zorder=2,
+            boxstyle="round,pad=4,rounding_size=18",
+            fc=couleur or "white", ec=couleur or GRIS_CLAIR, lw=2, zorder=2,
         ))
-        ax.text(x, y, texte, ha="center", va="center", zorder=3,
-                fontsize=10.5 if couleur else 9.5,
+        ax.text(x, y, texte, ha="center", va="center", zorder=3, fontsize=16,
                 color="white" if couleur else GRIS,
                 weight="bold" if couleur else "normal")
 
-    ax.text(-6.1, 4.6, "La « blog attitude » : huit traits", fontsize=14,
-            weight="bold")
-    ax.text(-6.1, 4.15, "d'après Stephanie Booth, « La \"blog attitude\" »",
-            fontsize=9, color=GRIS)
-    ax.text(0, -4.4, "En couleur : les quatre traits travaillés dans ce module.",
-            ha="center", fontsize=9.5, color=GRIS, style="italic")
-
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
+    fig.subplots_adjust(left=0, right=1, top=1, bottom=0)
     save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 

@@ -11,9 +11,9 @@ d'après Stephanie Booth, « Anatomie d'un article de blog ».
 
 from pathlib import Path
 
-from grader.slides.figures import save_figure
-
 import matplotlib
+
+from grader.slides.figures import save_figure
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -30,141 +30,90 @@ PALE = "#c9c9c9"
 TEXTE = "#222222"
 
 
-def lignes(ax, x, y, largeurs, pas=0.22, couleur=PALE, lw=2.2):
-    """Des lignes de texte factices, de haut en bas ; renvoie l'ordonnée suivante."""
-    for largeur in largeurs:
-        ax.plot([x, x + largeur], [y, y], color=couleur, lw=lw, solid_capstyle="round")
-        y -= pas
-    return y
+def trait(ax, x, y, largeur, couleur=PALE, lw=5):
+    """Une ligne de texte factice (la maquette n'a pas de petit texte)."""
+    ax.plot([x, x + largeur], [y, y], color=couleur, lw=lw, solid_capstyle="round")
 
 
-def lien(ax, x, y, largeur, couleur=LIENS):
-    """Un lien dans le texte : un segment coloré et souligné."""
-    ax.plot([x, x + largeur], [y, y], color=couleur, lw=2.6, solid_capstyle="round", zorder=3)
-    ax.plot([x, x + largeur], [y - 0.06, y - 0.06], color=couleur, lw=0.8, zorder=3)
+def etiquette(ax, y_cible, y_texte, titre, couleur):
+    """Le nom d'une partie, à droite de la maquette, relié par une flèche à sa partie."""
+    ax.add_patch(FancyArrowPatch(
+        (452, y_texte), (392, y_cible), arrowstyle="-|>", mutation_scale=14, lw=1.6,
+        color=couleur, shrinkA=2, shrinkB=2, zorder=5,
+    ))
+    ax.text(460, y_texte, titre, fontsize=16, weight="bold", color=couleur, va="center")
 
 
-def etiquette(ax, xy_cible, xy_texte, titre, detail, couleur):
-    ax.add_patch(
-        FancyArrowPatch(
-            (xy_texte[0] - 0.08, xy_texte[1] - 0.1), xy_cible,
-            arrowstyle="-|>", mutation_scale=9, lw=1.1, color=couleur,
-            connectionstyle="arc3,rad=0.0", shrinkA=2, shrinkB=3, zorder=5,
-        )
-    )
-    ax.text(xy_texte[0], xy_texte[1], titre, fontsize=10.5, weight="bold", color=couleur,
-            va="center")
-    ax.text(xy_texte[0], xy_texte[1] - 0.24, detail, fontsize=8.6, color=TEXTE, va="center")
+def maquette(ax):
+    """La page du billet, en formes : chaque partie a la couleur du principe qu'elle sert."""
+    ax.add_patch(FancyBboxPatch((20, 12), 380, 516, boxstyle="round,pad=0,rounding_size=10",
+                                fc="white", ec="#999999", lw=1.6))
+    x0 = 45
+    trait(ax, x0, 495, 300, TEXTE, lw=10)  # titre
+    trait(ax, x0, 462, 210, "#aaaaaa", lw=4)  # date, autrice, catégorie
+    ax.add_patch(Rectangle((x0 - 8, 398), 340, 48, fc="#fdf1e3", ec="none"))  # chapô
+    trait(ax, x0, 430, 310, "#e2b27a")
+    trait(ax, x0, 412, 200, "#e2b27a")
+    ax.add_patch(Rectangle((x0, 305), 150, 80, fc="#e6edf5", ec="#9fb3c8", lw=1.2))  # image
+    ax.plot([x0 + 10, x0 + 60, x0 + 85, x0 + 115, x0 + 140],
+            [312, 365, 340, 372, 312], color="#9fb3c8", lw=2)
+    trait(ax, x0, 280, 320)  # corps, avec un lien vers une source
+    trait(ax, x0, 258, 90)
+    trait(ax, x0 + 105, 258, 110, LIENS, lw=6)
+    trait(ax, x0 + 230, 258, 90)
+    trait(ax, x0, 236, 80, ARCHIVES, lw=6)  # un lien vers un ancien billet
+    trait(ax, x0 + 95, 236, 225)
+    trait(ax, x0, 204, 280, REPONSE, lw=5)  # la question finale
+    for k in range(3):  # étiquettes
+        ax.add_patch(FancyBboxPatch((x0 + k * 95, 160), 82, 20,
+                                    boxstyle="round,pad=0,rounding_size=8",
+                                    fc="#e6f2ea", ec=ARCHIVES, lw=1.2))
+    for k, largeur in enumerate((190, 230, 160)):  # billets liés
+        trait(ax, x0 + 15, 140 - 16 * k, largeur, ARCHIVES, lw=4)
+    for k, (dx, couleur, fond) in enumerate(((0, "#bbbbbb", "#f4f4f4"),
+                                             (30, REPONSE, "#fbeaea"))):
+        yb = 58 - k * 36  # commentaires, puis la réponse de l'autrice
+        ax.add_patch(FancyBboxPatch((x0 + dx, yb), 320 - dx, 28,
+                                    boxstyle="round,pad=0,rounding_size=6",
+                                    fc=fond, ec=couleur, lw=1.2))
 
 
 def anatomie(chemin):
-    fig, ax = plt.subplots(figsize=(10, 7.2), dpi=100)
-    ax.set_xlim(0, 13.9)
-    ax.set_ylim(0, 10)
+    """Dessinée à sa taille d'affichage (1200 × 540 px), pour des libellés de 22 px."""
+    fig, ax = plt.subplots(figsize=(12, 5.4), dpi=100)
+    ax.set_xlim(0, 1200)
+    ax.set_ylim(0, 540)
+    ax.set_aspect("equal")
     ax.axis("off")
+    maquette(ax)
 
-    ax.text(0.2, 9.68, "Anatomie d'un billet de blog", fontsize=15, weight="bold")
-    ax.text(0.2, 9.3, "d'après Stephanie Booth, « Anatomie d'un article de blog » : "
-            "chaque partie sert un principe", fontsize=9, color=GRIS)
+    for y_cible, y_texte, titre, couleur in (
+        (495, 500, "Titre", TRAVAIL),
+        (462, 462, "Date, autrice, catégorie", ARCHIVES),
+        (421, 424, "Chapô", TRAVAIL),
+        (345, 345, "Image", TRAVAIL),
+        (258, 280, "Liens dans le corps", LIENS),
+        (236, 240, "Lien vers un ancien billet", ARCHIVES),
+        (204, 200, "Question finale", REPONSE),
+        (140, 150, "Étiquettes, billets liés", ARCHIVES),
+        (40, 60, "Commentaires et réponses", REPONSE),
+    ):
+        etiquette(ax, y_cible, y_texte, titre, couleur)
 
-    # la page du billet
-    ax.add_patch(FancyBboxPatch((0.3, 0.12), 6.4, 8.83, boxstyle="round,pad=0.02,rounding_size=0.1",
-                                fc="white", ec="#999999", lw=1.4))
-    x0 = 0.65
-
-    # titre et ligne de métadonnées
-    ax.text(x0, 8.55, "Premier 4000 : ce qu'il faut savoir", fontsize=12.5, weight="bold",
-            color=TEXTE)
-    ax.text(x0, 8.18, "12 mars · par Céline · catégorie « Courses »", fontsize=8.5, color=GRIS)
-
-    # chapô
-    ax.add_patch(Rectangle((x0 - 0.1, 7.12), 5.9, 0.82, fc="#fdf1e3", ec="none"))
-    lignes(ax, x0, 7.78, [5.6, 5.3, 3.4], couleur="#e2b27a")
-
-    # image
-    ax.add_patch(Rectangle((x0, 5.55), 2.3, 1.35, fc="#e6edf5", ec="#9fb3c8", lw=1))
-    ax.plot([x0 + 0.15, x0 + 0.95, x0 + 1.35, x0 + 1.85, x0 + 2.15],
-            [5.7, 6.55, 6.15, 6.75, 5.7], color="#9fb3c8", lw=1.6)
-    ax.text(x0 + 2.55, 6.55, "photo : attire l'œil,\nmise en avant au partage",
-            fontsize=8.3, color=GRIS, va="center")
-
-    # corps, avec des liens
-    y = lignes(ax, x0, 5.2, [5.6, 5.4])
-    ax.plot([x0, x0 + 1.6], [y, y], color=PALE, lw=2.2, solid_capstyle="round")
-    lien(ax, x0 + 1.75, y, 1.9)
-    ax.plot([x0 + 3.8, x0 + 5.6], [y, y], color=PALE, lw=2.2, solid_capstyle="round")
-    y_lien = y
-    y = lignes(ax, x0, y - 0.22, [5.5, 4.8])
-    lien(ax, x0, y, 1.5, ARCHIVES)
-    ax.plot([x0 + 1.65, x0 + 5.2], [y, y], color=PALE, lw=2.2, solid_capstyle="round")
-    y = lignes(ax, x0, y - 0.22, [5.3])
-    y_question = y
-    ax.text(x0, y_question, "Et vous, quel a été votre premier sommet ?", fontsize=9,
-            style="italic", color=REPONSE, va="center")
-
-    # étiquettes
-    y_tags = y_question - 0.5
-    ax.text(x0, y_tags, "Étiquettes :", fontsize=8.5, color=GRIS, va="center")
-    for k, mot in enumerate(("haute montagne", "débutants", "Valais")):
-        xb = x0 + 1.2 + k * 1.55
-        ax.add_patch(FancyBboxPatch((xb, y_tags - 0.13), 1.42, 0.26,
-                                    boxstyle="round,pad=0.02,rounding_size=0.1",
-                                    fc="#e6f2ea", ec=ARCHIVES, lw=0.9))
-        ax.text(xb + 0.71, y_tags, mot, fontsize=7.6, ha="center", va="center",
-                color=ARCHIVES)
-
-    # billets liés
-    y_lies = y_tags - 0.5
-    ax.text(x0, y_lies, "Sur le même sujet :", fontsize=8.5, color=GRIS, va="center")
-    for k in range(3):
-        lien(ax, x0 + 0.25, y_lies - 0.25 * (k + 1), (2.6, 3.1, 2.2)[k], ARCHIVES)
-
-    # commentaires
-    y_com = y_lies - 1.1
-    ax.text(x0, y_com, "3 commentaires", fontsize=8.5, color=GRIS, va="center")
-    for k, (dx, larg) in enumerate(((0.0, 5.5), (0.5, 5.0))):
-        yb = y_com - 0.58 - k * 0.56
-        ax.add_patch(FancyBboxPatch((x0 + dx, yb), larg, 0.45,
-                                    boxstyle="round,pad=0.02,rounding_size=0.08",
-                                    fc="#fbeaea" if k else "#f4f4f4",
-                                    ec=REPONSE if k else "#bbbbbb", lw=0.9))
-        lignes(ax, x0 + dx + 0.15, yb + 0.3, [larg - 0.6, larg - 1.8], pas=0.16, lw=1.6)
-    y_reponse = y_com - 0.58 - 0.56 + 0.22
-
-    # étiquettes de droite
-    xt = 7.55
-    etiquette(ax, (6.45, 8.5), (xt, 8.6), "Titre", "dit de quoi il s'agit, sans énigme",
-              TRAVAIL)
-    etiquette(ax, (5.5, 8.18), (xt, 7.95), "Date, autrice, catégorie",
-              "qui parle, quand, dans quel rayon", ARCHIVES)
-    etiquette(ax, (6.45, 7.5), (xt, 7.25), "Chapô",
-              "l'essentiel d'abord : le lecteur sait s'il reste", TRAVAIL)
-    etiquette(ax, (x0 + 3.7, y_lien), (xt, 5.55), "Liens dans le corps",
-              "sources, contexte, autres gens : texte qui dit où l'on va", LIENS)
-    etiquette(ax, (x0 + 1.5, y_lien - 0.88), (xt, 4.8), "Lien vers un ancien billet",
-              "pas d'« exploration archéologique » à faire", ARCHIVES)
-    etiquette(ax, (6.25, y_question), (xt, 4.05), "Question finale",
-              "une vraie invitation à répondre", REPONSE)
-    etiquette(ax, (6.62, y_tags), (xt, 3.3), "Étiquettes et billets liés",
-              "ouvrent les archives au lecteur de passage", ARCHIVES)
-    etiquette(ax, (x0 + 5.5, y_reponse), (xt, 2.1), "Commentaires… et réponses",
-              "l'autrice répond : l'échange est possible", REPONSE)
-
-    # légende des quatre principes
-    yl = 1.15
-    ax.text(xt, yl + 0.2, "Les quatre principes :", fontsize=9, weight="bold", color=TEXTE)
+    xl = 860
+    ax.text(xl, 500, "Les quatre principes", fontsize=16, weight="bold", color=TEXTE,
+            va="center")
     for k, (nom, couleur) in enumerate((
-        ("1. les liens, valeur ajoutée", LIENS),
-        ("2. mâcher le travail du lecteur", TRAVAIL),
-        ("3. des archives visibles", ARCHIVES),
+        ("1. les liens", LIENS),
+        ("2. mâcher le travail", TRAVAIL),
+        ("3. archives visibles", ARCHIVES),
         ("4. inviter à répondre", REPONSE),
     )):
-        xk = xt + (k % 2) * 3.1
-        yk = yl - 0.3 - (k // 2) * 0.33
-        ax.add_patch(Rectangle((xk, yk - 0.08), 0.22, 0.16, color=couleur))
-        ax.text(xk + 0.32, yk, nom, fontsize=8.6, va="center", color=TEXTE)
+        yk = 450 - 46 * k
+        ax.add_patch(Rectangle((xl, yk - 10), 22, 20, color=couleur))
+        ax.text(xl + 32, yk, nom, fontsize=16, va="center", color=TEXTE)
 
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
+    fig.subplots_adjust(left=0, right=1, top=1, bottom=0)
     save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
 

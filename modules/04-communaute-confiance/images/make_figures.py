@@ -13,9 +13,9 @@ au billet de Frédéric Bascuñana sur le community management).
 from math import cos, pi, sin
 from pathlib import Path
 
-from grader.slides.figures import save_figure
-
 import matplotlib
+
+from grader.slides.figures import save_figure
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -28,7 +28,6 @@ RESEAU = "#3d6fb6"
 COMMU = "#2a9d8f"
 AUDIENCE = "#c8553d"
 TEXTE = "#222222"
-GRIS = "#555555"
 
 
 def point(ax, xy, couleur, r=0.11, contour=None):
@@ -36,7 +35,7 @@ def point(ax, xy, couleur, r=0.11, contour=None):
 
 
 def trait(ax, a, b, couleur, lw=1.5):
-    ax.plot(*zip(a, b), color=couleur, lw=lw, zorder=2)
+    ax.plot(*zip(a, b, strict=True), color=couleur, lw=lw, zorder=2)
 
 
 def fleche(ax, a, b, couleur, lw=1.2, courbe=0.0, recul=6):
@@ -56,31 +55,29 @@ def cercle(n, cx, cy, r, depart=pi / 2):
 def cadre(ax, x, y, couleur, titre, legende):
     ax.add_patch(FancyBboxPatch((x, y), 5.2, 3.6, boxstyle="round,pad=0.05,rounding_size=0.2",
                                 fc="white", ec=couleur, lw=2, zorder=0))
-    ax.text(x + 0.25, y + 3.3, titre, color=couleur, fontsize=13, weight="bold", va="top")
-    ax.text(x + 2.6, y + 0.2, legende, fontsize=9, ha="center", va="bottom", color=TEXTE)
+    ax.text(x + 0.25, y + 3.35, titre, color=couleur, fontsize=18, weight="bold", va="top")
+    ax.text(x + 2.6, y + 0.15, legende, fontsize=17, ha="center", va="bottom", color=TEXTE)
 
 
 def carnet(ax, x, y):
     """Des coordonnées bien rangées : aucun lien effectif."""
-    cadre(ax, x, y, CARNET, "Carnet d'adresses", "des contacts, aucune interaction")
+    cadre(ax, x, y, CARNET, "Carnet d'adresses", "aucun échange")
     for rang in range(3):
         for col in range(4):
-            cx, cy = x + 1.2 + col * 0.95, y + 2.45 - rang * 0.62
+            cx, cy = x + 1.2 + col * 0.95, y + 2.35 - rang * 0.55
             point(ax, (cx, cy), "white", contour=CARNET)
             ax.plot([cx + 0.18, cx + 0.55], [cy, cy], color="#bbbbbb", lw=2.2, zorder=2)
 
 
 def reseau(ax, x, y):
     """Chacun·e au centre de son réseau : des liens un à un, peu de liens entre contacts."""
-    cadre(ax, x, y, RESEAU, "Réseau",
-          "des échanges un à un ; mes contacts\nne se connaissent pas forcément")
-    centre = (x + 2.6, y + 1.75)
-    autour = cercle(7, *centre, 1.05)
+    cadre(ax, x, y, RESEAU, "Réseau", "moi au centre, un à un")
+    centre = (x + 2.6, y + 1.8)
+    autour = cercle(7, *centre, 0.85)
     for p in autour:
         trait(ax, centre, p, RESEAU)
     trait(ax, autour[1], autour[2], RESEAU, lw=1)
     point(ax, centre, RESEAU, r=0.17)
-    ax.text(centre[0], centre[1] - 0.38, "moi", fontsize=8, ha="center", color=RESEAU)
     for p in autour:
         point(ax, p, "white", contour=RESEAU)
     # le réseau d'un de mes contacts commence ailleurs
@@ -93,27 +90,23 @@ def reseau(ax, x, y):
 
 def communaute(ax, x, y):
     """Un groupe restreint dont les membres se parlent entre eux."""
-    cadre(ax, x, y, COMMU, "Communauté",
-          "les membres se parlent entre eux\n(plusieurs-à-plusieurs)")
-    pts = cercle(6, x + 1.9, y + 1.95, 0.9, depart=pi / 6)
+    cadre(ax, x, y, COMMU, "Communauté", "tous reliés entre eux")
+    pts = cercle(6, x + 2.6, y + 1.8, 0.85, depart=pi / 6)
     liens = [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 0), (0, 2), (0, 3), (1, 4), (2, 5),
              (3, 5), (1, 3)]
     for i, j in liens:
         trait(ax, pts[i], pts[j], COMMU)
     for p in pts:
         point(ax, p, COMMU)
-    # l'organisatrice est un membre parmi d'autres
+    # l'organisatrice (cercle blanc) est un membre parmi d'autres
     point(ax, pts[5], "white", r=0.15, contour=COMMU)
-    ax.text(pts[5][0] + 0.25, pts[5][1] - 0.05, "l'organisatrice,\nun membre parmi d'autres",
-            fontsize=8, ha="left", va="center", color=COMMU)
 
 
 def audience(ax, x, y):
     """Un centre qui parle à tous ; quelques réponses au centre, aucune entre membres."""
-    cadre(ax, x, y, AUDIENCE, "Audience (public)",
-          "un centre parle à tous (un-à-plusieurs) ;\non lui répond, on ne se parle pas")
-    centre = (x + 1.3, y + 1.85)
-    cibles = [(x + 3.9, y + 1.0 + k * 0.37) for k in range(6)]
+    cadre(ax, x, y, AUDIENCE, "Audience", "un seul parle à tous")
+    centre = (x + 1.3, y + 1.8)
+    cibles = [(x + 3.9, y + 1.0 + k * 0.32) for k in range(6)]
     for k, c in enumerate(cibles):
         fleche(ax, centre, c, AUDIENCE)
         if k in (1, 4):
@@ -124,9 +117,10 @@ def audience(ax, x, y):
 
 
 def quatre_formes(chemin):
-    fig, ax = plt.subplots(figsize=(9, 7), dpi=100)
+    # natural size close to the slide's display size, so 16 pt stays ≥ 22 px on screen
+    fig, ax = plt.subplots(figsize=(7.6, 5.4), dpi=100)
     ax.set_xlim(0, 11.2)
-    ax.set_ylim(0, 8.7)
+    ax.set_ylim(0, 7.9)
     ax.set_aspect("equal")
     ax.axis("off")
 
@@ -134,10 +128,6 @@ def quatre_formes(chemin):
     reseau(ax, 5.8, 4.1)
     communaute(ax, 0.2, 0.2)
     audience(ax, 5.8, 0.2)
-
-    ax.text(0.2, 8.55, "Qui parle à qui ?", fontsize=14, weight="bold", va="top")
-    ax.text(0.2, 8.05, "quatre façons d'être relié à des gens, d'après Stephanie Booth "
-            "et Fadhila Brahimi", fontsize=9, color=GRIS, va="top")
 
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
     save_figure(fig, chemin, dpi=100, facecolor="white")

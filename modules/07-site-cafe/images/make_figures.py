@@ -11,9 +11,9 @@ La flèche sert aussi de règle pour l'activité du module (pages A et B).
 
 from pathlib import Path
 
-from grader.slides.figures import save_figure
-
 import matplotlib
+
+from grader.slides.figures import save_figure
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -76,62 +76,57 @@ def motif_cafe(ax, cx, cy):
     bulle(ax, cx + 0.3, cy + 0.85, 0.7, GRIS)
 
 
-def colonne(ax, x, y, titre, lignes, couleur, ha):
-    ax.text(x, y, titre, color=couleur, fontsize=11, weight="bold", ha=ha, va="top")
+def colonne(ax, x, y, lignes, couleur, ha):
+    """Trois indices courts, assez gros pour être lus du fond de la salle."""
     for k, ligne in enumerate(lignes):
-        ax.text(x, y - 0.42 - 0.36 * k, ligne, fontsize=9.5, color=TEXTE, ha=ha, va="top")
+        ax.text(x, y - 0.62 * k, ligne, fontsize=17, color=couleur, ha=ha, va="top")
 
 
-def brochure_cafe(chemin):
-    fig, ax = plt.subplots(figsize=(8, 5.2), dpi=100)
+def brochure_cafe(chemin: Path) -> float:
+    """Dessine la règle brochure–café ; renvoie la taille du plus petit texte (px)."""
+    fig, ax = plt.subplots(figsize=(9, 5.4), dpi=100)
     ax.set_xlim(0, 12)
-    ax.set_ylim(0, 7.8)
+    ax.set_ylim(0, 7.3)
     ax.set_aspect("equal")
     ax.axis("off")
 
-    ax.text(0.1, 7.45, "Du site brochure au site café", fontsize=14, weight="bold")
-    ax.text(0.1, 6.98, "d'après Stephanie Booth, « Un site web n'est pas une brochure en ligne »",
-            fontsize=9, color=GRIS)
-
-    motif_brochure(ax, 1.6, 5.55)
-    motif_cafe(ax, 10.4, 5.6)
-    for x, nom, devise, couleur in ((1.6, "BROCHURE", "on publie, on vient lire", BROCHURE),
-                                    (10.4, "CAFÉ", "on se rencontre, on se répond", CAFE)):
-        ax.text(x, 4.3, nom, color=couleur, fontsize=15, weight="bold", ha="center")
-        ax.text(x, 3.95, devise, fontsize=9.5, color=GRIS, ha="center", style="italic")
+    motif_brochure(ax, 2.0, 6.0)
+    motif_cafe(ax, 10.0, 5.9)
+    for x, nom, devise, couleur in ((2.0, "BROCHURE", "on vient lire", BROCHURE),
+                                    (10.0, "CAFÉ", "on se répond", CAFE)):
+        ax.text(x, 4.45, nom, color=couleur, fontsize=22, weight="bold", ha="center")
+        ax.text(x, 3.85, devise, fontsize=17, color=GRIS, ha="center", style="italic")
 
     # la règle : un dégradé de la brochure au café
     degrade = LinearSegmentedColormap.from_list("bc", [BROCHURE, "#d9d4cc", CAFE])
     ax.imshow([[i / 255 for i in range(256)]], cmap=degrade, aspect="auto",
-              extent=(0.6, 11.4, 3.1, 3.4), zorder=1)
-    ax.add_patch(FancyArrowPatch((0.35, 3.25), (11.75, 3.25), arrowstyle="<|-|>",
-                                 mutation_scale=16, lw=1.2, color=GRIS, zorder=2))
+              extent=(0.6, 11.4, 3.05, 3.4), zorder=1)
+    ax.add_patch(FancyArrowPatch((0.35, 3.22), (11.75, 3.22), arrowstyle="<|-|>",
+                                 mutation_scale=18, lw=1.4, color=GRIS, zorder=2))
     for x in (0.6 + 10.8 * k / 4 for k in range(5)):
-        ax.plot([x, x], [2.95, 3.1], color=GRIS, lw=1)
+        ax.plot([x, x], [2.9, 3.05], color=GRIS, lw=1)
 
-    colonne(ax, 0.6, 2.6, "ce qu'un audit y voit souvent", [
-        "un « nous » d'institution, aucun nom",
-        "contact : noreply@… ou rien",
-        "aucun lien vers d'autres sites",
-        "ni date, ni blog, ni flux",
+    colonne(ax, 0.3, 2.65, [
+        "« nous », aucun nom",
+        "noreply@… ou rien",
+        "ni date, ni lien",
     ], BROCHURE, "left")
-    colonne(ax, 11.4, 2.6, "ce qu'un audit y voit souvent", [
-        "un nom, un visage, une voix en « je »",
-        "une adresse où quelqu'un répond",
-        "des commentaires, des liens sortants",
-        "des dates récentes, un flux à suivre",
+    colonne(ax, 11.7, 2.65, [
+        "un nom, une voix",
+        "quelqu'un répond",
+        "dates, liens, flux",
     ], CAFE, "right")
 
-    ax.text(6.0, 0.3, "Un indice n'est pas un jugement : c'est l'auditeur ou l'auditrice "
-            "qui place la page sur la règle.", fontsize=9, color=GRIS, ha="center",
-            style="italic")
+    ax.text(6.0, 0.25, "Vous placez la page, pas un compteur.", fontsize=17, color=GRIS,
+            ha="center", style="italic")
 
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.98, bottom=0.02)
-    save_figure(fig, chemin, dpi=100, facecolor="white")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
+    px = save_figure(fig, chemin, dpi=100, facecolor="white")
     plt.close(fig)
+    return px
 
 
 if __name__ == "__main__":
     sortie = HERE / "brochure-cafe.png"
-    brochure_cafe(sortie)
-    print(f"{sortie} : {sortie.stat().st_size / 1024:.1f} Ko")
+    px = brochure_cafe(sortie)
+    print(f"{sortie} : {sortie.stat().st_size / 1024:.1f} Ko, plus petit texte {px:.1f} px")
