@@ -59,4 +59,3 @@ def python_notebook(cells: list | None = None, **metadata) -> nbformat.NotebookN
     nb.metadata.update(metadata)
     nb.metadata["kernelspec"] = dict(PYTHON_KERNELSPEC)
     return nb
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -24,11 +23,11 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
+from tests.conftest import REPO
 from tests.fixtures.make_submissions import RIGHT_07_B, solution_answers
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "07-site-cafe"
 AUDIT, RECOS = "07-site-cafe/audit", "07-site-cafe/recommandations"
 

@@ -11,16 +11,15 @@ knows both boxes (tests/unit/test_audit_grid.py::test_chart_legend_covers_no_bar
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from exercises.audit import corpus
 from tests.browser.conftest import TIMEOUT_MS, open_notebook
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "07-site-cafe"
 SITE = "association-les-sentiers"
 

@@ -8,7 +8,6 @@ Debian's Chromium, the released exercise 01 answered, saved, handed in alone and
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -21,11 +20,11 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
+from tests.conftest import REPO
 from tests.fixtures.make_submissions import KEY
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01-cluetrain"
 QUESTION = "01-cluetrain/trois-internets"
 

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, Lab
-from tests.browser.test_student_lab import serve
+from tests.browser.conftest import TIMEOUT_MS, Lab, serve_lab
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = [
     "index.ipynb",
     *sorted(str(p.relative_to(REPO)) for p in REPO.glob("modules/*/lecon.ipynb")),
@@ -73,7 +72,7 @@ def course_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         shutil.copy2(REPO / name, root / name)
     for folder in ("modules", "release"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".ipynb_*"))
-    with serve(root, scratch) as lab:
+    with serve_lab(root, scratch) as lab:
         yield lab
 
 

@@ -9,7 +9,6 @@ writing into a real nbgrader gradebook.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -23,10 +22,10 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "00-prise-en-main"
 VRAI_FAUX = "00-prise-en-main/vrai-ou-faux"
 TEXTE_CODE = "00-prise-en-main/texte-ou-code"

@@ -15,10 +15,10 @@ import nbformat
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, open_notebook
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = sorted(path.name for path in (REPO / "release").iterdir() if path.is_dir())
 
 RUN_STATE = """() => {

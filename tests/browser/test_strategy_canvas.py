@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -24,11 +23,11 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
+from tests.conftest import REPO
 from tests.unit.test_strategy import QID, model_plan
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "06-strategie"
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,11 +21,11 @@ from tests.browser.conftest import (
     wait_for_stored_answer,
 )
 from tests.browser.test_strategy_canvas import _fill
+from tests.conftest import REPO
 from tests.unit.test_strategy import QID, model_plan
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "06-strategie"
 
 #: Every label-like element of the question whose text is wider than its box (cut off).

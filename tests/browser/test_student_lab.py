@@ -17,11 +17,11 @@ import pytest
 
 from grader.lab import make_student_folder, student_environment
 from tests.browser.conftest import TIMEOUT_MS, TOKEN, Lab, serve_lab
+from tests.conftest import REPO
 from tests.servers import free_port, running
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 
 #: JupyterLab's menu bar with the French language pack, as a student sees it.
 FRENCH_MENUS = [

@@ -8,7 +8,6 @@ into a real nbgrader gradebook.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -22,11 +21,11 @@ from tests.browser.conftest import (
     save_and_close,
     wait_for_stored_answer,
 )
+from tests.conftest import REPO
 from tests.fixtures.make_submissions import KEY, WRONG
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 ASSIGNMENT = "01-cluetrain"
 QUESTION = "01-cluetrain/trois-internets"
 

@@ -8,17 +8,15 @@ the others by contrast and weight, and free-text fields use a proportional font.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS, open_notebook, run_all
-from tests.conftest import python_notebook
+from tests.conftest import REPO, python_notebook
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 
 OVERFLOWING = """() => [...document.querySelectorAll(
         '.course-question button, .course-question .widget-label, .course-question input,'

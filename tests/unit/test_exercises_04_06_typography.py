@@ -9,15 +9,14 @@ says which of them are French prose and whether they are well set).
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import jupytext
 import pytest
 
 from grader.build.typography import NBSP, NNBSP, is_french, problems
+from tests.conftest import REPO
 from tests.fixtures.make_submissions import solution_answers
 
-REPO = Path(__file__).resolve().parents[2]
 EXERCISES = ["04-communaute-confiance", "05-community-manager", "06-strategie"]
 
 pytestmark = pytest.mark.unit

@@ -18,12 +18,12 @@ import jupytext
 import matplotlib
 import pytest
 
+from tests.conftest import REPO
 from tests.fixtures.make_submissions import RIGHT_07_B
 
 matplotlib.use("Agg")
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("clean_answers")]
 
-REPO = Path(__file__).resolve().parents[2]
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.S)
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?### END SOLUTION\n?", re.S | re.M)
 

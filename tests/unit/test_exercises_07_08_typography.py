@@ -9,16 +9,15 @@ implicit concatenations count) and every comment line goes through the same chec
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import jupytext
 import pytest
 
 from grader.build.typography import file_problems, problems
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.unit
 
-REPO = Path(__file__).resolve().parents[2]
 EXERCISES = ("07-site-cafe", "08-mesurer")
 
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from grader.build.typography import _FRONT_MATTER, MASK
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO.parent / "shared" / "seeds"
 MIN_WORDS = 5
 SHARED_RUN = 5  # consecutive words in common with a seed that make a span a quotation

@@ -15,10 +15,10 @@ import jupytext
 import pytest
 
 from grader.build.typography import problems
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.unit
 
-REPO = Path(__file__).resolve().parents[2]
 LESSONS = sorted(REPO.glob("modules/[0-9][0-9]-*/lecon.ipynb"))
 TWINS = sorted(REPO.glob("modules/[0-9][0-9]-*/lecon.md"))
 

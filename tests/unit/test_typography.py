@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader.build.typography import NBSP, NNBSP, file_problems, fix, problems
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO
 
 
 @pytest.mark.parametrize(
