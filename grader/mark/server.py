@@ -160,7 +160,9 @@ class Answer(Base):
     def _fragments(self, values: dict, conflict: str = "") -> None:
         """The changing parts of the page as JSON (HTML fragments rendered like the page)."""
         values.update(token=self.marking.token, assignment=self.marking.assignment)
-        body = {name: _templates.get_template(f"_{name}.html").render(**values) for name in FRAGMENTS}
+        body = {
+            name: _templates.get_template(f"_{name}.html").render(**values) for name in FRAGMENTS
+        }
         score = values["mark"].score
         body.update(
             at=values["at"],
@@ -271,7 +273,9 @@ class Stats(Base):
         texts = {s: a.text + "\n".join(a.widgets) for s, a in answers.items()}
         blank = _blank(self.marking.course, self.marking.assignment, question)
         position = {s: at for at, s in enumerate(order)}
-        found = [(position[a], position[b], r) for a, b, r in similar.pairs(texts, blank)]
+        found = [  # each pair in the order the grader meets them (the names stay hidden)
+            (*sorted((position[a], position[b])), r) for a, b, r in similar.pairs(texts, blank)
+        ]
         self.page(
             "stats.html",
             question=question,

@@ -265,6 +265,7 @@ def feedback_text(items: list[RubricItem], note: Note | None) -> str:
             f"- Ajustement\u00a0: {'+' if note.adjustment > 0 else '−'}{_points(abs(note.adjustment))}"
         )
     if note is not None and note.comment:
-        lines.append("")
+        if lines:  # a blank line between the reasons and the free text, none before it
+            lines.append("")
         lines.append(note.comment)
     return "\n".join(lines)

@@ -111,7 +111,9 @@ def test_grade_a_question_for_every_student_by_keyboard(course, chromium, tmp_pa
 def _check_with_the_commands(course, order: list[str]) -> None:
     """The edited item's 1.5 points, as `course export` and `course feedback` give them."""
     out = course.root / "out" / "c.csv"
-    done = run_course("export", "01-cluetrain", "--per-question", "--out", str(out), cwd=course.root)
+    done = run_course(
+        "export", "01-cluetrain", "--per-question", "--out", str(out), cwd=course.root
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {row["student_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
     column = next(name for name in rows[order[0]] if "partie-c" in name)
@@ -139,10 +141,44 @@ def test_grade_a_widget_question_by_keyboard(course, chromium):
         page.goto(running.url.replace("/?", "/q/0?"))  # resumes at the first ungraded answer
         _grade_all(page, lambda at: ["1", "2", "6"])
         assert page.locator("#progress").inner_text() == "3 of 3 graded"
+        for student in ("amelie", "bastien", "chloe"):
+            assert _manual(course, student, "06-strategie", "partie-b")[0] == 10.0
+        # change of mind: the causal chain (item 2) is worth 3 points, not 4, for all three
+        edit = page.locator("ol.rubric li").nth(1)
+        edit.locator("summary").click()
+        edit.locator("input[name=points]").fill("3")
+        loads = _count_loads(page)
+        edit.locator("form.edit button").click()
+        _settled(page)
+        assert loads == [], f"the page was reloaded: {loads}"
+        assert page.locator("#score").inner_text() == "9.0"
     finally:
         context.close()
         running.stop()
     for student in ("amelie", "bastien", "chloe"):
-        assert _manual(course, student, "06-strategie", "partie-b")[0] == 10.0
+        assert _manual(course, student, "06-strategie", "partie-b")[0] == 9.0
     table = grade_table(course, "06-strategie", per_question=True).set_index("student_id")
-    assert table.loc["chloe", "partie-b"] == 10.0
+    assert table.loc["chloe", "partie-b"] == 9.0
+    _check_06_with_the_commands(course)
+
+
+def _check_06_with_the_commands(course) -> None:
+    """The edited 3 points in `course export --per-question` and in `course feedback`."""
+    out = course.root / "out" / "b.csv"
+    done = run_course(
+        "export", "06-strategie", "--per-question", "--out", str(out), cwd=course.root
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = {row["student_id"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    column = next(name for name in rows["amelie"] if "partie-b" in name)
+    three = ("amelie", "bastien", "chloe")  # the others handed in no 06
+    assert [float(rows[s][column]) for s in three] == [9.0, 9.0, 9.0]
+    done = run_course("feedback", "06-strategie", cwd=course.root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for student in three:
+        summary = (course.feedback_dir / student / "06-strategie" / "resultats.html").read_text(
+            "utf-8"
+        )
+        text = summary.replace("\u00a0", " ")
+        assert "+3 pts — une chaîne de causes explicite" in text, summary
+        assert "+4 pts — un vrai problème" in text and "+2 pts — des mesures liées" in text

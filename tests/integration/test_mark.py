@@ -76,7 +76,18 @@ def course(tmp_path_factory) -> Course:
         + "mot " * 25_000
     )
     path.write_text(json.dumps(nb), "utf-8")
+    _empty_part_c(course, "florian")
     return course
+
+
+def _empty_part_c(course: Course, student: str) -> None:
+    """Bad input: ``student`` handed part C in empty (every answer cell emptied)."""
+    path = course.autograded_dir / student / "01-cluetrain" / "exercice.ipynb"
+    nb = json.loads(path.read_text("utf-8"))
+    index = next(i for i, c in enumerate(nb["cells"]) if _gid(c) == "partie-c")
+    for cell in qs.following(nb["cells"], index):
+        cell["source"] = ""
+    path.write_text(json.dumps(nb), "utf-8")
 
 
 def _gid(cell: dict) -> str | None:
@@ -157,6 +168,33 @@ def test_bad_input_is_shown_inert_and_failed_notebooks_are_flagged(server):
     assert "pas pu être corrigé automatiquement" in page
     page = client.get("/q/0", at=order.index("gaelle"))[1]  # handed in untouched
     assert "Écrivez votre réponse ici" in page
+    page = client.get("/q/0", at=order.index("florian"))[1]
+    assert '<p class="empty">(empty answer)</p>' in page
+
+
+def test_empty_and_failed_answers_can_still_be_graded(tmp_path):
+    """A score for an empty answer or an unreadable notebook lands in the gradebook too.
+
+    A course of its own: the other tests count who is graded in the shared one.
+    """
+    course = graded_course(tmp_path, "01-cluetrain")
+    _empty_part_c(course, "florian")
+    running = start(course, "01-cluetrain")
+    try:
+        client, order = Client(running.url), _order(running)
+        for student in ("florian", "elodie"):  # elodie's notebook is not valid JSON
+            status, page = client.post(
+                "/q/0",
+                at=order.index(student),
+                action="note",
+                adjustment="0",
+                comment="Pas de réponse.",
+                seen="",
+            )
+            assert status == 200 and 'id="score">0.0<' in page, page[-2000:]
+            assert _manual(course, student) == (0.0, "Pas de réponse.")
+    finally:
+        running.stop()
 
 
 def test_rubric_items_land_in_the_gradebook_and_edits_reach_every_student(server, course):

@@ -106,3 +106,7 @@ def test_feedback_gives_each_item_as_a_reason_in_french():
     assert text.splitlines()[0] == "- +1 pt — Diagnostic étayé\u00a0: deux indices"
     assert "- −0,5 pt — Hors longueur" in text and "Ajustement\u00a0: +0,5 pt" in text
     assert text.endswith("Bon travail.")
+
+
+def test_a_comment_without_items_has_no_leading_blank_line():
+    assert feedback_text([], Note(adjustment=0, comment="Pas de réponse.")) == "Pas de réponse."
