@@ -45,6 +45,14 @@ c.GenerateAssignment.preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# Late penalties count from each student's own deadline (extensions: `course extend`) and
+# follow the current score after a hand grade (grader/deadlines.py). Choose the method
+# here (or in ~/.jupyter/nbgrader_config.py), e.g.:
+#   c.LateSubmissionPlugin.penalty_method = "per_hour"   # none, zero, per_hour, percent_per_day
+#   c.CourseLatePenalty.points_per_hour = 0.5
+#   c.CourseLatePenalty.percent_per_day = 10
+c.AssignLatePenalties.plugin_class = "grader.deadlines.CourseLatePenalty"
+
 # Grading: a cell may run this long before the student loses its points.
 c.Execute.timeout = 60
 c.Execute.interrupt_on_timeout = True
@@ -52,6 +60,8 @@ c.Execute.interrupt_on_timeout = True
 
 # Feedback shows scores, comments and test messages, never hidden tests or mark schemes.
 c.GenerateFeedback.preprocessors = [
+    # the late penalty from the current score (a hand grade in formgrader may have changed it)
+    "grader.deadlines.ReapplyLatePenalties",
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.ClearMarkScheme",

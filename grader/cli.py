@@ -81,6 +81,7 @@ def _course(ctx: click.Context) -> Course:
 def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...]) -> None:
     """Regenerate release/ from source/ with nbgrader's generate_assignment."""
     from grader.build.release import build, stale
+    from grader.deadlines import DEADLINES_FILE, apply_deadlines
 
     course = _course(ctx)
     if check and assignments:
@@ -98,6 +99,9 @@ def build_command(ctx: click.Context, check: bool, assignments: tuple[str, ...])
     with _progress(len(names), "Releasing") as progress:
         built = build(course, names, on_progress=lambda name: _advance(progress, name))
     console.print(f"Released {len(built)} assignment(s) into {course.release_dir}")
+    dated = apply_deadlines(course, built)
+    if dated:
+        console.print(f"Due dates from {DEADLINES_FILE} set in the gradebook: {', '.join(dated)}")
 
 
 @main.command("slides")
@@ -422,6 +426,66 @@ def report_command(ctx: click.Context, assignment: str, out: Path | None) -> Non
         console.print(f"[yellow]  {question}[/]: {why}")
 
 
+@main.command("deadline")
+@click.argument("assignment")
+@click.argument("when", metavar="[DATETIME]", required=False)
+@click.pass_context
+def deadline_command(ctx: click.Context, assignment: str, when: str | None) -> None:
+    """Set an assignment's due date (ISO 8601; school time without an offset), or show it."""
+    from grader.deadlines import parse_moment, set_deadline, show_deadline
+
+    course = _course(ctx)
+    if when is None:
+        deadline = show_deadline(course, assignment)
+    else:
+        deadline = set_deadline(course, assignment, parse_moment(when))
+    _print_deadline(deadline)
+
+
+@main.command("extend")
+@click.argument("assignment")
+@click.argument("student")
+@click.option(
+    "--hours",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Hours after the due date (0 removes).",
+)
+@click.option(
+    "--until", "until", default=None, metavar="DATETIME", help="The student's own deadline."
+)
+@click.pass_context
+def extend_command(
+    ctx: click.Context, assignment: str, student: str, hours: float | None, until: str | None
+) -> None:
+    """Give one student an extension on an assignment (it replaces an earlier one)."""
+    from grader.deadlines import extend, parse_moment
+
+    if (hours is None) == (until is None):
+        raise click.UsageError("give exactly one of --hours N and --until DATETIME")
+    course = _course(ctx)
+    moment = parse_moment(until) if until else None
+    _print_deadline(extend(course, assignment, student, hours=hours, until=moment))
+
+
+def _print_deadline(deadline) -> None:
+    from grader.deadlines import local_text
+
+    due = local_text(deadline.due) or "no due date"
+    console.print(f"{escape(deadline.assignment)}: due {due}")
+    if not deadline.extensions:
+        console.print("No extensions.")
+        return
+    table = Table("student", "extension", "own deadline", title="Extensions")
+    for student, extension in sorted(deadline.extensions.items()):
+        given = (
+            f"until {local_text(extension.until)}" if extension.until else f"+{extension.hours:g} h"
+        )
+        own = local_text(extension.deadline(deadline.due))
+        table.add_row(escape(student), given, own)
+    console.print(table)
+
+
 @main.command("status")
 @click.argument("assignment", required=False)
 @click.pass_context
@@ -452,7 +516,10 @@ def _print_status(rows: list, several: bool) -> None:
             "generated" if row.feedback_generated else ""
         )  # fmt: skip
         cells = [row.assignment] if several else []
-        cells += [row.student, row.name, when, late_text(row.seconds_late)]
+        late = late_text(row.seconds_late)
+        if row.extended_to:  # lateness counts from the student's own deadline
+            late += f" (extended to {row.extended_to.astimezone(zone):%Y-%m-%d %H:%M})"
+        cells += [row.student, row.name, when, late.strip()]
         cells += [
             f"{row.late_penalty:g}" if row.late_penalty else "",
             f"{row.score:g} / {row.max_score:g}",

@@ -3,9 +3,11 @@
 An instructor running a class (on a hub through nbgrader's exchange, or from Moodle zips)
 needs one list that says who has not handed in, who was late and by how much, whose
 submission could not be graded and why, what still waits for a hand grade, and whose
-feedback is written and delivered. Everything is read, nothing is changed: the gradebook,
-``submitted/``, ``autograded/``, ``feedback/``, the exchange's outbound feedback folder and
-the Moodle feedback zip.
+feedback is written and delivered. Everything is read: the gradebook (with the students'
+extensions), ``submitted/``, ``autograded/``, ``feedback/``, the exchange's outbound feedback
+folder and the Moodle feedback zip. The one thing written is the late penalty, recomputed
+from the current score first (`grader.deadlines.reapply_penalties`): a hand grade changes
+the score, and the penalty may depend on it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from nbgrader.utils import notebook_hash, parse_utc
 from grader.collect.identities import load_identities
 from grader.collect.moodle import moodle_folder
 from grader.course import Course
+from grader.deadlines import load_deadline, reapply_penalties
 from grader.export.grades import awaiting_hand_grade, final_score, late_penalty
 from grader.grade.autograde import MESSAGES_FILE
 
@@ -37,6 +40,8 @@ class StudentStatus:
     name: str = ""
     submitted: bool = False
     handed_in: datetime | None = None  # UTC
+    #: the student's own deadline when an extension moved it (`course extend`), else None
+    extended_to: datetime | None = None
     seconds_late: float = 0.0
     late_penalty: float = 0.0
     score: float = 0.0
@@ -57,6 +62,7 @@ def course_status(course: Course, assignment: str | None = None) -> list[Student
     names = [assignment] if assignment else course.assignments()
     if assignment:
         course.require_assignment(assignment)
+    reapply_penalties(course, assignment)
     rows: list[StudentStatus] = []
     with course.gradebook() as gb:
         people = {s.id: _full_name(s) for s in gb.students}
@@ -73,14 +79,16 @@ def _assignment_status(course: Course, gb, assignment: str, people: dict[str, st
     if record is None and not course.submitted_students(assignment):
         return  # never built nor handed in: nobody can be missing it yet
     submissions = {s.student.id: s for s in record.submissions} if record else {}
-    due = record.duedate if record else None
+    deadline = load_deadline(gb, assignment)
     max_score = float(record.max_score) if record else 0.0
     lms = {i.student_id: i for i in load_identities(course, assignment).values()}
     students = set(people) | set(submissions) | set(course.submitted_students(assignment))
     for student in sorted(students):
         status = StudentStatus(student, assignment, max_score=max_score)
         status.name = people.get(student) or (lms[student].lms_name if student in lms else "")
-        _hand_in(course, status, submissions.get(student), due)
+        own = deadline.for_student(student)
+        status.extended_to = own if own != deadline.due else None
+        _hand_in(course, status, submissions.get(student), own)
         _grading(course, status, submissions.get(student))
         _feedback(course, status, lms.get(student))
         yield status
@@ -91,7 +99,8 @@ def _full_name(student) -> str:
 
 
 def _hand_in(course: Course, status: StudentStatus, submission, due: datetime | None) -> None:
-    """When the work came in and how late: the gradebook's record, else ``timestamp.txt``."""
+    """When the work came in and how late (from ``due``, aware: the student's own deadline):
+    the gradebook's record, else ``timestamp.txt``."""
     stamp = course.submitted_dir / status.student / status.assignment / "timestamp.txt"
     folder_exists = stamp.parent.is_dir()
     status.submitted = folder_exists or submission is not None
@@ -100,7 +109,7 @@ def _hand_in(course: Course, status: StudentStatus, submission, due: datetime | 
     elif stamp.is_file():
         status.handed_in = parse_utc(stamp.read_text("utf-8").strip()).replace(tzinfo=UTC)
     if status.handed_in is not None and due is not None:
-        late = (status.handed_in - due.replace(tzinfo=UTC)).total_seconds()
+        late = (status.handed_in - due).total_seconds()
         status.seconds_late = max(0.0, late)
 
 

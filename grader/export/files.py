@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Course
+from grader.deadlines import reapply_penalties
 from grader.export.grades import grade_table, write_csv
 from grader.export.moodle import (
     DEFAULT_LANGUAGE,
@@ -38,10 +39,15 @@ def export_grades(
     moodle_language: str = DEFAULT_LANGUAGE,
     moodle_max_grade: float | None = None,
 ) -> ExportResult:
-    """Write the grade CSV and, if asked, the worksheet that Moodle's grade upload reads."""
+    """Write the grade CSV and, if asked, the worksheet that Moodle's grade upload reads.
+
+    Late penalties are recomputed first: a hand grade since `course grade` may have
+    changed a score that the penalty depends on.
+    """
     course.require_assignment(assignment)
     if moodle_out is not None:
         check_options(moodle_language, moodle_max_grade)
+    reapply_penalties(course, assignment)
     table = grade_table(course, assignment, per_question=per_question)
     result = ExportResult(len(table), write_csv(table, out))
     if not table.empty:

@@ -12,6 +12,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from grader.course import SCHOOL_TIMEZONE, Course, CourseError
+from grader.deadlines import reapply_penalties
 from grader.export.grades import grade_table, question_max_scores
 from grader.report import plots
 from grader.report.analytics import NOT_GRADED, item_statistics
@@ -38,6 +39,7 @@ def build_report(course: Course, assignment: str, out: Path) -> ReportResult:
     are counted apart (they would make every question look harder than it is).
     """
     course.require_assignment(assignment)
+    reapply_penalties(course, assignment)  # a hand grade may have changed the score
     everyone = grade_table(course, assignment, per_question=True)
     table = everyone[everyone["submitted"]] if not everyone.empty else everyone
     if table.empty:

@@ -20,6 +20,10 @@ def course(tmp_path):
     """The essay course: amelie autograded with feedback in the Moodle zip, bastien failed,
     chloe not graded yet, dimitri in the gradebook without a submission."""
     course = essay_course(tmp_path)
+    # the penalties the fixture stores (2.5 for 1 h late) are what this method gives: status
+    # recomputes them from the current score with the configured plugin
+    course.config.LateSubmissionPlugin.penalty_method = "per_hour"
+    course.config.CourseLatePenalty.points_per_hour = 2.5
     (course.source_dir / ESSAY).mkdir(parents=True)
     (course.source_dir / ESSAY / "exercice.ipynb").write_text("{}", encoding="utf-8")
     with Gradebook(course.db_url, course.course_id) as gb:
