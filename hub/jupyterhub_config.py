@@ -1,8 +1,11 @@
 """JupyterHub for a class taking this course on one machine (a starting point, see README.md).
 
-Students log in with their Linux account (PAM), get their own JupyterLab (not Notebook 7's
-``/tree``: the course's answer store is tested in JupyterLab), fetch and submit through
-nbgrader's Assignments tab; the instructor also gets formgrader. Needs, in the course's
+Students log in with their Linux account (PAM), get their own JupyterLab, run as their own
+account (LocalProcessSpawner), in French with the course's student settings
+(``jupyter-config/student``: widget answers saved, no instructor tools), and fetch and
+submit through nbgrader's Assignments tab over the course's private exchange
+(``hub/nbgrader_config.py``, on every server's config path); the instructor also gets
+formgrader. Started by ``hub/start.sh``, which makes the accounts and the exchange. Needs, in the course's
 environment: ``jupyterhub`` (PyPI) and ``configurable-http-proxy`` (npm) on the PATH.
 
 Everything a school changes is an environment variable, so this file stays versioned as is.
@@ -10,6 +13,7 @@ Everything a school changes is an environment variable, so this file stays versi
 
 import os
 import sys
+from pathlib import Path
 
 c = get_config()  # noqa: F821 (provided by traitlets when JupyterHub loads this file)
 
@@ -17,6 +21,8 @@ INSTRUCTOR = os.environ.get("COURSE_INSTRUCTOR", "instructor")
 #: the course's virtual environment, where jupyterlab, nbgrader and this course's package are
 PYTHON_BIN = os.environ.get("COURSE_BIN", os.path.dirname(sys.executable))
 STATE = os.environ.get("HUB_STATE", "/srv/jupyterhub")
+HUB = Path(__file__).resolve().parent  # traitlets sets __file__ when it loads this file
+COURSE = HUB.parent
 
 # Only on the machine itself unless the school puts a TLS proxy in front.
 c.JupyterHub.ip = os.environ.get("HUB_IP", "127.0.0.1")
@@ -41,8 +47,29 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.args = ["--LabApp.expose_app_in_browser=True"]
 
 
+#: Passed to every server so that its nbgrader reads the same exchange as the setup made.
+SHARED_ENV = ("COURSE_ID", "NBGRADER_EXCHANGE")
+
+
+def server_environment(user: str) -> dict[str, str]:
+    """Config path and exchange of ``user``'s server: the student settings for students.
+
+    ``hub/`` on ``JUPYTER_CONFIG_PATH`` brings ``hub/nbgrader_config.py`` (the private
+    exchange) without copying it to /etc/jupyter; ``jupyter-config/student`` comes first
+    for students (French JupyterLab, answer store, no formgrader).
+    """
+    path = [str(HUB)]
+    if user != INSTRUCTOR:
+        path.insert(0, str(COURSE / "jupyter-config" / "student"))
+    env = {name: os.environ[name] for name in SHARED_ENV if name in os.environ}
+    if user == INSTRUCTOR and os.environ.get("COURSE_DIR"):
+        env["COURSE_DIR"] = os.environ["COURSE_DIR"]  # formgrader's course (nbgrader_config)
+    return {**env, "JUPYTER_CONFIG_PATH": os.pathsep.join(path)}
+
+
 def _formgrader_for_instructor_only(spawner):
     """Students do not get formgrader or the assignment-creation tools (nbgrader's docs)."""
+    spawner.environment = {**spawner.environment, **server_environment(spawner.user.name)}
     if spawner.user.name != INSTRUCTOR:
         spawner.args = [
             *spawner.args,
@@ -51,3 +78,11 @@ def _formgrader_for_instructor_only(spawner):
 
 
 c.Spawner.pre_spawn_hook = _formgrader_for_instructor_only
+
+# Ports and proxy for a second hub on the same machine (the tests start one per test).
+if os.environ.get("HUB_INTERNAL_PORT"):
+    c.JupyterHub.hub_port = int(os.environ["HUB_INTERNAL_PORT"])
+if os.environ.get("HUB_PROXY_API_PORT"):
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{os.environ['HUB_PROXY_API_PORT']}"
+if os.environ.get("COURSE_CHP"):
+    c.ConfigurableHTTPProxy.command = [os.environ["COURSE_CHP"]]

@@ -214,4 +214,3 @@ def check_decks(decks: list[Path]) -> dict[Path, list[str]]:
         for html in decks:
             found[html] = deck_problems(measure_deck(page, html.resolve().as_uri()))
     return found
-

@@ -1,10 +1,9 @@
 """A whole term of module 01 on the course's JupyterHub, in Chromium, as a class lives it.
 
-Real parts only: JupyterHub (PyPI) and configurable-http-proxy (npm) started by
-``hub/try.sh`` on 127.0.0.1 (DummyAuthenticator and SimpleLocalProcessSpawner: every server
-runs as the test's user, so Linux accounts and the exchange's permissions are not tested
-here), nbgrader's exchange and its JupyterLab Assignments tab, formgrader, a real gradebook.
-Three students and the instructor log in through the hub's login page. ana and ben fetch
+Real parts only: the course's hub as ``hub/start.sh`` starts it (tests/hub.py): JupyterHub
+(PyPI) and configurable-http-proxy (npm) on 127.0.0.1, real Linux accounts, PAM log-in, the
+course's private exchange, nbgrader's JupyterLab Assignments tab, formgrader, a real
+gradebook. Three students and the instructor log in through the hub's login page. ana and ben fetch
 01, answer the widget question and a code question and submit from the Assignments tab,
 ben after the due date; chloe answers but never submits. The instructor releases and
 collects with nbgrader, grades with ``course grade``, hand-grades ana's essay and makes
@@ -14,13 +13,15 @@ the Assignments tab and open it. Timings go to ``out/hub_term.json``.
 
 from __future__ import annotations
 
+import html
 import json
-import os
 import re
 import shutil
+import subprocess
 import sys
+import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,7 @@ from tests.browser.conftest import TIMEOUT_MS, run_all, save_and_close
 from tests.browser.test_widget_answers import _answer
 from tests.conftest import REPO
 from tests.fixtures.make_submissions import KEY
-from tests.integration.test_exchange import _env, _run
-from tests.servers import free_port, running
+from tests.hub import home, run_as, skip_unless_root, start_hub
 
 pytestmark = pytest.mark.browser
 
@@ -54,75 +54,74 @@ HUB_SPAWN_MS = 180_000
 FIGURES = REPO / "out" / "hub_term.json"
 
 
-def _proxy() -> str | None:
-    """configurable-http-proxy: where $COURSE_CHP says, or on the PATH."""
-    return os.environ.get("COURSE_CHP") or shutil.which("configurable-http-proxy")
+def _instructor_course(exchange: Path) -> Course:
+    """The instructor's course folder in their home, 01 built, a late penalty configured.
 
-
-def _user_config(home: Path, exchange: Path, course: Course | None = None) -> None:
-    """Each user's ~/.jupyter/nbgrader_config.py: the course id and the exchange (what
-    hub/nbgrader_config.py gives everyone from /etc/jupyter); for the instructor, the
-    course folder and its config, so that formgrader's buttons make the course's feedback."""
-    lines = [
-        "c = get_config()",
-        'c.CourseDirectory.course_id = "communautes-en-ligne"',
-        f"c.Exchange.root = {str(exchange)!r}",
-    ]
-    if course is not None:
-        lines.append(f"load_subconfig({str(course.root / 'nbgrader_config.py')!r})")
-        lines.append(f"c.CourseDirectory.root = {str(course.root)!r}")
-    (home / ".jupyter").mkdir(parents=True, exist_ok=True)
-    (home / ".jupyter" / "nbgrader_config.py").write_text("\n".join(lines) + "\n", "utf-8")
-
-
-def _instructor_course(state: Path, exchange: Path) -> Course:
-    """The instructor's course folder on the hub, 01 built, a late penalty configured."""
-    home = state / "home" / INSTRUCTOR
-    course = scratch_course(Course.load(REPO), home)
+    Their ``~/.jupyter/nbgrader_config.py`` loads the course's config: formgrader reads only
+    the config path and its own working folder (the home), and without the course's
+    preprocessors its "Generate feedback" button would not make the course's feedback.
+    """
+    course = scratch_course(Course.load(REPO), home(INSTRUCTOR))
     with (course.root / "nbgrader_config.py").open("a", encoding="utf-8") as config:
-        config.write(
-            f"\nc.Exchange.root = {str(exchange)!r}\n"
-            'c.LateSubmissionPlugin.penalty_method = "zero"\n'
-        )
+        config.write('\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     course = Course.load(course.root)
     build(course, [ASSIGNMENT])
-    _user_config(home, exchange, course)
+    user_config = home(INSTRUCTOR) / ".jupyter" / "nbgrader_config.py"
+    user_config.parent.mkdir(exist_ok=True)
+    user_config.write_text(
+        f"load_subconfig({str(course.root / 'nbgrader_config.py')!r})\n", encoding="utf-8"
+    )
+    for path in (course.root, user_config.parent):
+        shutil.chown(path, INSTRUCTOR, INSTRUCTOR)
+        for inner in path.rglob("*"):
+            shutil.chown(inner, INSTRUCTOR, INSTRUCTOR)
     return course
 
 
+def _fresh_accounts() -> None:
+    """Remove this test's accounts left by a previous run (their homes hold the fetched 01,
+    which hides the Fetch button); start_hub makes them again."""
+    skip_unless_root()
+    for user in (INSTRUCTOR, *STUDENTS):
+        if subprocess.run(["id", "-u", user], capture_output=True).returncode == 0:
+            subprocess.run(["userdel", "-r", "-f", user], capture_output=True, check=False)
+
+
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    """The course's hub (hub/try.sh) on free ports; yields (url, state folder, course)."""
-    if not (TOOLS / "jupyterhub").is_file() or not _proxy():
-        pytest.skip("needs jupyterhub (PyPI) and configurable-http-proxy (npm, or $COURSE_CHP)")
-    state = tmp_path_factory.mktemp("hub")
-    exchange = state / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o1777)
-    course = _instructor_course(state, exchange)
-    for student in STUDENTS:
-        _user_config(state / "home" / student, exchange)
-    port = free_port()
-    env = dict(
-        os.environ,
-        HUB_STATE=str(state),
-        HUB_PORT=str(port),
-        HUB_INTERNAL_PORT=str(free_port()),
-        HUB_PROXY_API_PORT=str(free_port()),
-        HUB_PASSWORD=PASSWORD,
-        COURSE_CHP=_proxy(),
-        COURSE_BIN=str(TOOLS),
-        COURSE_INSTRUCTOR=INSTRUCTOR,
-        COURSE_STUDENTS=",".join(STUDENTS),
-    )
-    url = f"http://127.0.0.1:{port}"
-    command = ["bash", str(REPO / "hub" / "try.sh")]
-    with running(command, url + "/hub/api", state / "hub.log", env=env, cwd=state):
-        yield url, state, course
+def hub():
+    """The course's hub (hub/start.sh, real accounts); yields (url, course, exchange).
+
+    Its folder is not under pytest's: every pytest session sets /tmp/pytest-of-root back
+    to 0700, which shuts the accounts out of the exchange while another session runs.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="hub-term-"))
+    _fresh_accounts()
+    try:
+        with start_hub(tmp, INSTRUCTOR, list(STUDENTS), PASSWORD) as running_hub:
+            yield running_hub.url, _instructor_course(running_hub.exchange), running_hub.exchange
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _log_in(chromium, url: str, user: str):
-    """The hub's login page, filled as a person does; returns once JupyterLab is up."""
+def _instructor(*command: str, course: Course, exchange: Path) -> str:
+    """A command as the instructor runs it in a terminal of their server (same config path)."""
+    env = {
+        "JUPYTER_CONFIG_PATH": str(REPO / "hub"),
+        "NBGRADER_EXCHANGE": str(exchange),
+        "COLUMNS": "200",  # a wide terminal: one table row per line
+    }
+    done = run_as(INSTRUCTOR, *command, cwd=course.root, env=env)
+    assert done.returncode == 0, f"{command}:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+def _log_in(chromium, url: str, user: str, fresh_workspace: bool = False):
+    """The hub's login page, filled as a person does; returns once JupyterLab is up.
+
+    ``fresh_workspace`` reopens JupyterLab with ``?reset``, as a student coming back next
+    week does when they want a clean screen: the panels JupyterLab restores from the
+    last session (the notebook in front, the Assignments tab behind it) are closed.
+    """
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(url + "/hub/login")
@@ -130,12 +129,19 @@ def _log_in(chromium, url: str, user: str):
     page.fill("#password_input", PASSWORD)
     page.click("#login_submit")
     page.wait_for_url(re.compile(rf"/user/{user}/lab"), timeout=HUB_SPAWN_MS)
+    _wait_for_lab(page)
+    if fresh_workspace:
+        page.goto(f"{url}/user/{user}/lab?reset")
+        _wait_for_lab(page)
+    return context, page
+
+
+def _wait_for_lab(page) -> None:
     page.wait_for_function(
         "() => window.jupyterapp && window.jupyterapp.commands.hasCommand("
         "'nbgrader:open-assignment-list')",
         timeout=TIMEOUT_MS,
     )
-    return context, page
 
 
 def _assignments_tab(page) -> None:
@@ -156,9 +162,9 @@ def _row(page, listing: str):
 def _fetch_and_open(page) -> None:
     """Fetch 01 from the Assignments tab and open its notebook from the downloaded list."""
     _row(page, "released_assignments_list").get_by_role("button", name="Fetch").click()
-    link = page.locator("#fetched_assignments_list .assignment-notebooks-link").first
-    link.wait_for(state="attached", timeout=TIMEOUT_MS)
-    link.evaluate("(element) => element.click()")  # inside a collapsed row
+    row = _row(page, "fetched_assignments_list")
+    row.locator(".assignment-notebooks-link").click()  # unfolds the list of its notebooks
+    page.locator("#fetched_assignments_list a", has_text=re.compile(r"^exercice$")).click()
     page.wait_for_function(
         "() => { const w = window.jupyterapp.shell.currentWidget;"
         " return w && w.context && w.context.path.endsWith('exercice.ipynb')"
@@ -210,12 +216,6 @@ def _student_works(chromium, url: str, student: str, submit: bool) -> dict[str, 
         context.close()
 
 
-def _set_due_date_now(course: Course) -> None:
-    """The deadline passes: due date in the gradebook, as `nbgrader db assignment add` sets it."""
-    with Gradebook(course.db_url, course.course_id) as gb:
-        gb.update_or_create_assignment(ASSIGNMENT, duedate=datetime.now(UTC).replace(tzinfo=None))
-
-
 def _hand_grade(chromium, url: str, course: Course) -> None:
     """Score and comment ana's essay in formgrader; wait until the gradebook has both."""
     with Gradebook(course.db_url, course.course_id) as gb:
@@ -262,19 +262,19 @@ def _formgrader_feedback(chromium, url: str) -> dict[str, float]:
     return figures
 
 
-def _fetch_feedback(chromium, url: str, state: Path, student: str) -> str:
+def _fetch_feedback(chromium, url: str, student: str) -> str:
     """Fetch feedback from the Assignments tab, then open the page in Chromium."""
-    context, page = _log_in(chromium, url, student)
+    context, page = _log_in(chromium, url, student, fresh_workspace=True)
     try:
         _assignments_tab(page)
-        row = _row(page, "submitted_assignments_list")
-        row.get_by_role("button", name="Fetch Feedback").click()
-        row.get_by_text("(view feedback)").first.wait_for(state="attached", timeout=TIMEOUT_MS)
-        pages = sorted((state / "home" / student / ASSIGNMENT / "feedback").rglob("exercice.html"))
+        listing = page.locator("#submitted_assignments_list")
+        listing.locator("button", has_text="Fetch Feedback").click(timeout=TIMEOUT_MS)
+        listing.get_by_text("(view feedback)").first.wait_for(timeout=TIMEOUT_MS)
+        pages = sorted((home(student) / ASSIGNMENT / "feedback").rglob("exercice.html"))
         assert pages, f"no feedback fetched for {student}"
-        relative = pages[-1].relative_to(state / "home" / student).as_posix()
+        relative = pages[-1].relative_to(home(student)).as_posix()
         page.goto(f"{url}/user/{student}/files/{relative}")
-        return page.content()
+        return html.unescape(page.content())  # the DOM writes no-break spaces as &nbsp;
     finally:
         context.close()
 
@@ -282,27 +282,31 @@ def _fetch_feedback(chromium, url: str, state: Path, student: str) -> str:
 @pytest.fixture(scope="module")
 def term(hub, chromium):
     """The term, run once: what each student sees in the end, `course status`, timings."""
-    url, state, course = hub
-    root, teacher = course.root, _env(state / "home" / INSTRUCTOR, INSTRUCTOR)
-    nbgrader = str(TOOLS / "nbgrader")
+    url, course, exchange = hub
+    nbgrader, course_command = str(TOOLS / "nbgrader"), str(TOOLS / "course")
     _log_in(chromium, url, INSTRUCTOR)[0].close()
-    _run(nbgrader, "release_assignment", ASSIGNMENT, cwd=root, env=teacher)
-    _run(nbgrader, "db", "student", "add", "chloe", cwd=root, env=teacher)
+    _instructor(nbgrader, "release_assignment", ASSIGNMENT, course=course, exchange=exchange)
+    _instructor(nbgrader, "db", "student", "add", "chloe", course=course, exchange=exchange)
     figures: dict[str, dict[str, float]] = {}
     for student in STUDENTS:
-        if student == "ben":
-            _set_due_date_now(course)
+        if student == "ben":  # the deadline passes between ana's hand-in and ben's
+            # the next whole second: a due date in ana's second would make her late by ms
+            due = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+            _instructor(
+                course_command, "deadline", ASSIGNMENT, due.isoformat(),
+                course=course, exchange=exchange,
+            )  # fmt: skip
         figures[student] = _student_works(chromium, url, student, student in SUBMITTERS)
     start = time.monotonic()
-    _run(nbgrader, "collect", ASSIGNMENT, cwd=root, env=teacher)
+    _instructor(nbgrader, "collect", ASSIGNMENT, course=course, exchange=exchange)
     figures["instructor"] = {"collect_s": time.monotonic() - start}
     start = time.monotonic()
-    _run(str(TOOLS / "course"), "grade", ASSIGNMENT, cwd=root, env=teacher)
+    _instructor(course_command, "grade", ASSIGNMENT, course=course, exchange=exchange)
     figures["instructor"]["course_grade_s"] = time.monotonic() - start
     _hand_grade(chromium, url, course)
     figures["instructor"].update(_formgrader_feedback(chromium, url))
-    feedback = {s: _fetch_feedback(chromium, url, state, s) for s in SUBMITTERS}
-    status = _run(str(TOOLS / "course"), "status", ASSIGNMENT, cwd=root, env=teacher).stdout
+    feedback = {s: _fetch_feedback(chromium, url, s) for s in SUBMITTERS}
+    status = _instructor(course_command, "status", ASSIGNMENT, course=course, exchange=exchange)
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     print("\nhub term figures (s):", json.dumps(figures, indent=2))
@@ -331,9 +335,7 @@ def test_ben_sees_the_late_penalty(term):
 
 def test_status_lists_chloe_missing_and_ben_late(term):
     _, status = term
-    lines = {
-        line.split("│")[1].strip(): line for line in status.splitlines() if "│" in line
-    }
+    lines = {line.split("│")[1].strip(): line for line in status.splitlines() if "│" in line}
     assert "not submitted" in lines["chloe"] and "0 / 11" in lines["chloe"]
     assert "min" in lines["ben"] and "5" in lines["ben"]  # late, by minutes; 5 points off
     assert "min" not in lines["ana"]

@@ -1,80 +1,35 @@
-"""The course's JupyterHub configuration on a real JupyterHub and configurable-http-proxy.
+"""The course's real hub (``hub/start.sh``) on JupyterHub and configurable-http-proxy.
 
-The hub runs as ``hub/try.sh`` starts it for a teacher: ``hub/jupyterhub_config.py`` on
-127.0.0.1 with ``hub/try_config.py``'s two changes, JupyterHub's DummyAuthenticator instead
-of PAM and its SimpleLocalProcessSpawner instead of one Linux account per user (every
-server runs as the test's user), so PAM and real accounts are not tested. Through the hub's login form over HTTP (no browser), a student lands in
-JupyterLab with the answer store's ``window.jupyterapp`` turned on and without formgrader;
-the instructor gets formgrader. Skipped when JupyterHub (PyPI) or configurable-http-proxy
-(npm) is not installed.
+Real Linux accounts made for the test (root only), PAM log-in through the hub's login form
+over HTTP (no browser), each server spawned as its Linux user: a student lands in
+JupyterLab with the answer store's ``window.jupyterapp`` turned on, runs as their own
+account, and has no formgrader; the instructor gets formgrader; a wrong password and a
+name outside the class are refused. Skipped when not root, or when JupyterHub (PyPI) or
+configurable-http-proxy (npm) is missing.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
+import pwd
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import REPO
+from tests.hub import start_hub
 
 pytestmark = pytest.mark.integration
 
-TOOLS = Path(sys.executable).parent
-PASSWORD = "cours-test"
-
-
-def _proxy() -> str | None:
-    """configurable-http-proxy: on the PATH, or where $COURSE_CHP says."""
-    return os.environ.get("COURSE_CHP") or shutil.which("configurable-http-proxy")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+PASSWORD = "cours-test-7"
+INSTRUCTOR, STUDENT = "hubprof", "hubana"
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
-    if not (TOOLS / "jupyterhub").is_file() or not _proxy():
-        pytest.skip("needs jupyterhub (PyPI) and configurable-http-proxy (npm)")
-    tmp = tmp_path_factory.mktemp("hub")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        HUB_STATE=str(tmp),
-        HUB_PORT=str(port),
-        HUB_INTERNAL_PORT=str(_free_port()),
-        HUB_PROXY_API_PORT=str(_free_port()),
-        HUB_PASSWORD=PASSWORD,
-        COURSE_CHP=_proxy(),
-        COURSE_BIN=str(TOOLS),
-        COURSE_INSTRUCTOR="prof",
-        COURSE_STUDENTS="ana",
-    )
-    log = (tmp / "hub.log").open("w")
-    process = subprocess.Popen(
-        ["bash", str(REPO / "hub" / "try.sh")],
-        cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(lambda: requests.get(base + "/hub/api", timeout=5).ok, 60, tmp / "hub.log")
-        yield base, tmp
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    with start_hub(tmp_path_factory.mktemp("hub"), INSTRUCTOR, [STUDENT], PASSWORD) as hub:
+        yield hub.url, hub.log
 
 
 def _wait(ready, seconds: float, log: Path):
@@ -90,11 +45,11 @@ def _wait(ready, seconds: float, log: Path):
     pytest.fail("hub not ready; its log ends:\n" + log.read_text()[-3000:])
 
 
-def _log_in(base: str, user: str) -> requests.Session:
+def _log_in(base: str, user: str, password: str = PASSWORD) -> requests.Session:
     """The hub's login form, as a browser fills it (with its XSRF cookie)."""
     session = requests.Session()
     session.get(base + "/hub/login", timeout=10)
-    form = {"username": user, "password": PASSWORD, "_xsrf": session.cookies.get("_xsrf", "")}
+    form = {"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf", "")}
     answer = session.post(base + "/hub/login", data=form, timeout=30)
     assert answer.ok, answer.text[-500:]
     return session
@@ -110,29 +65,52 @@ def _page(session: requests.Session, url: str, log: Path, marker: str) -> reques
     return _wait(ready, 120, log)
 
 
+def _server_xsrf(session: requests.Session, user: str) -> str:
+    """The single-user server's XSRF cookie (the hub sets its own under /hub/)."""
+    return next(c.value for c in session.cookies if c.name == "_xsrf" and "/user/" in c.path)
+
+
 def test_a_student_lands_in_jupyterlab_with_the_answer_store_on(hub):
-    base, tmp = hub
-    session = _log_in(base, "ana")
-    lab = _page(session, base + "/hub/", tmp / "hub.log", "jupyter-config-data")
-    assert lab.url.startswith(base + "/user/ana/lab"), lab.url
+    base, log = hub
+    session = _log_in(base, STUDENT)
+    lab = _page(session, base + "/hub/", log, "jupyter-config-data")
+    assert lab.url.startswith(base + f"/user/{STUDENT}/lab"), lab.url
     assert '"exposeAppInBrowser": true' in lab.text
-    formgrader = session.get(base + "/user/ana/formgrader", timeout=30)
+    formgrader = session.get(base + f"/user/{STUDENT}/formgrader", timeout=30)
     assert formgrader.status_code == 404
 
 
+def test_a_students_server_runs_as_their_linux_account(hub):
+    base, log = hub
+    session = _log_in(base, STUDENT)
+    _page(session, base + "/hub/", log, "jupyter-config-data")
+    saved = session.put(
+        base + f"/user/{STUDENT}/api/contents/preuve.txt",
+        json={"type": "file", "format": "text", "content": "à moi"},
+        headers={"X-XSRFToken": _server_xsrf(session, STUDENT)},
+        timeout=30,
+    )
+    assert saved.ok, saved.text[-500:]
+    account = pwd.getpwnam(STUDENT)
+    assert os.stat(Path(account.pw_dir) / "preuve.txt").st_uid == account.pw_uid
+
+
 def test_the_instructor_gets_formgrader(hub):
-    base, tmp = hub
-    session = _log_in(base, "prof")
-    _page(session, base + "/hub/", tmp / "hub.log", "jupyter-config-data")
-    formgrader = session.get(base + "/user/prof/formgrader", timeout=30)
+    base, log = hub
+    session = _log_in(base, INSTRUCTOR)
+    _page(session, base + "/hub/", log, "jupyter-config-data")
+    formgrader = session.get(base + f"/user/{INSTRUCTOR}/formgrader", timeout=30)
     assert formgrader.status_code == 200, formgrader.text[-500:]
     assert "formgrader" in formgrader.url
 
 
-def test_someone_not_in_the_class_cannot_log_in(hub):
+@pytest.mark.parametrize(
+    ("user", "password"), [("root", PASSWORD), (STUDENT, "wrong-password"), ("mallory", PASSWORD)]
+)
+def test_a_wrong_password_or_someone_not_in_the_class_cannot_log_in(hub, user, password):
     base, _ = hub
     session = requests.Session()
     session.get(base + "/hub/login", timeout=10)
-    form = {"username": "mallory", "password": PASSWORD, "_xsrf": session.cookies.get("_xsrf")}
+    form = {"username": user, "password": password, "_xsrf": session.cookies.get("_xsrf")}
     answer = session.post(base + "/hub/login", data=form, timeout=30, allow_redirects=False)
     assert answer.status_code == 403  # the login form again, no session

@@ -1,15 +1,17 @@
 """The versioned hub configuration says what the course needs (JupyterHub itself is not run).
 
-JupyterHub is not installed in the course's environment: these tests load the files the
-way JupyterHub and nbgrader load them (traitlets) and check the settings, nothing more.
+These tests load the files the way JupyterHub and nbgrader load them (traitlets) and check
+the settings; tests/integration/test_exchange_hub.py runs them on a real hub.
 """
 
 from __future__ import annotations
 
+import os
 from types import SimpleNamespace
 
 import pytest
 from jupyter_server.serverapp import ServerApp
+from nbgrader.exchange import ExchangeFactory
 from traitlets.config.loader import PyFileConfigLoader
 
 from tests.conftest import REPO
@@ -40,7 +42,9 @@ def test_only_the_instructor_gets_formgrader(monkeypatch):
     hook = config.Spawner.pre_spawn_hook
     servers = {}
     for user in ("prof", "ana"):
-        spawner = SimpleNamespace(user=SimpleNamespace(name=user), args=list(config.Spawner.args))
+        spawner = SimpleNamespace(
+            user=SimpleNamespace(name=user), args=list(config.Spawner.args), environment={}
+        )
         hook(spawner)
         app = ServerApp()  # the arguments as jupyter_server parses them
         app.parse_command_line([a for a in spawner.args if a.startswith("--ServerApp")])
@@ -49,8 +53,24 @@ def test_only_the_instructor_gets_formgrader(monkeypatch):
     assert servers["prof"] == {}
 
 
-def test_system_nbgrader_config_names_the_course_and_the_exchange(monkeypatch):
+def test_system_nbgrader_config_names_the_course_and_the_private_exchange(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXCHANGE", "/srv/x")
     config = PyFileConfigLoader("nbgrader_config.py", path=str(HUB)).load_config()
     assert config.CourseDirectory.course_id == "communautes-en-ligne"
     assert config.Exchange.root == "/srv/x"
+    factory = ExchangeFactory(config=config)  # as nbgrader's apps build their exchange
+    for operation in ("submit", "collect", "release_feedback", "fetch_feedback", "list"):
+        assert getattr(factory, operation).__module__ == "grader.exchange.private", operation
+
+
+def test_servers_get_the_exchange_config_and_students_the_student_settings(monkeypatch):
+    config = _hub_config(monkeypatch, COURSE_INSTRUCTOR="prof", NBGRADER_EXCHANGE="/srv/x")
+    hook = config.Spawner.pre_spawn_hook
+    paths = {}
+    for user in ("prof", "ana"):
+        spawner = SimpleNamespace(user=SimpleNamespace(name=user), args=[], environment={})
+        hook(spawner)
+        assert spawner.environment["NBGRADER_EXCHANGE"] == "/srv/x"
+        paths[user] = spawner.environment["JUPYTER_CONFIG_PATH"].split(os.pathsep)
+    assert paths["prof"] == [str(HUB)]
+    assert paths["ana"] == [str(REPO / "jupyter-config" / "student"), str(HUB)]
