@@ -40,15 +40,18 @@ pytestmark = pytest.mark.browser
 
 TOOLS = Path(sys.executable).parent
 ASSIGNMENT = "01-cluetrain"
-INSTRUCTOR = "prof"
-STUDENTS = ("ana", "ben", "chloe")
-SUBMITTERS = ("ana", "ben")
+#: Accounts made (and, from an earlier run, deleted) on this machine: names no real person
+#: on a teacher's machine has, so that running the tests as root never removes theirs.
+INSTRUCTOR = "termprof"
+ANA, BEN, CHLOE = "termana", "termben", "termchloe"
+STUDENTS = (ANA, BEN, CHLOE)
+SUBMITTERS = (ANA, BEN)
 PASSWORD = "cours-test"
 COMMENT = "Argumentation claire, exemples bien choisis."
 HAND_SCORE = 3.0
 #: ana: A (3) + B2 (2) + essay by hand (3); ben: the same 5 automatic points, all taken
 #: by the late penalty the test configures (nbgrader's "zero" method)
-EXPECTED_NOTE = {"ana": "Note\u00a0: 8 / 11 points", "ben": "Note\u00a0: 0 / 11 points"}
+EXPECTED_NOTE = {ANA: "Note\u00a0: 8 / 11 points", BEN: "Note\u00a0: 0 / 11 points"}
 HIDDEN = ("BEGIN HIDDEN", "cle_a", "fil_cache", "desordre")
 HUB_SPAWN_MS = 180_000
 FIGURES = REPO / "out" / "hub_term.json"
@@ -219,7 +222,7 @@ def _student_works(chromium, url: str, student: str, submit: bool) -> dict[str, 
 def _hand_grade(chromium, url: str, course: Course) -> None:
     """Score and comment ana's essay in formgrader; wait until the gradebook has both."""
     with Gradebook(course.db_url, course.course_id) as gb:
-        submission = gb.find_submission_notebook("exercice", ASSIGNMENT, "ana").id
+        submission = gb.find_submission_notebook("exercice", ASSIGNMENT, ANA).id
     context, page = _log_in(chromium, url, INSTRUCTOR)
     try:
         page.goto(f"{url}/user/{INSTRUCTOR}/formgrader/submissions/{submission}/")
@@ -237,8 +240,8 @@ def _hand_grade(chromium, url: str, course: Course) -> None:
 
 def _hand_grade_saved(course: Course) -> bool:
     with Gradebook(course.db_url, course.course_id) as gb:
-        grade = gb.find_grade("partie-c", "exercice", ASSIGNMENT, "ana")
-        comment = gb.find_comment("partie-c", "exercice", ASSIGNMENT, "ana")
+        grade = gb.find_grade("partie-c", "exercice", ASSIGNMENT, ANA)
+        comment = gb.find_comment("partie-c", "exercice", ASSIGNMENT, ANA)
         return grade.manual_score == HAND_SCORE and comment.manual_comment == COMMENT
 
 
@@ -286,10 +289,10 @@ def term(hub, chromium):
     nbgrader, course_command = str(TOOLS / "nbgrader"), str(TOOLS / "course")
     _log_in(chromium, url, INSTRUCTOR)[0].close()
     _instructor(nbgrader, "release_assignment", ASSIGNMENT, course=course, exchange=exchange)
-    _instructor(nbgrader, "db", "student", "add", "chloe", course=course, exchange=exchange)
+    _instructor(nbgrader, "db", "student", "add", CHLOE, course=course, exchange=exchange)
     figures: dict[str, dict[str, float]] = {}
     for student in STUDENTS:
-        if student == "ben":  # the deadline passes between ana's hand-in and ben's
+        if student == BEN:  # the deadline passes between ana's hand-in and ben's
             # the next whole second: a due date in ana's second would make her late by ms
             due = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
             _instructor(
@@ -324,18 +327,18 @@ def test_each_student_sees_their_score_and_no_hidden_test(term, student):
 
 def test_ana_sees_the_instructors_comment(term):
     feedback, _ = term
-    assert COMMENT in feedback["ana"]
-    assert "Pénalité de retard" not in feedback["ana"]
+    assert COMMENT in feedback[ANA]
+    assert "Pénalité de retard" not in feedback[ANA]
 
 
 def test_ben_sees_the_late_penalty(term):
     feedback, _ = term
-    assert "Pénalité de retard" in feedback["ben"]
+    assert "Pénalité de retard" in feedback[BEN]
 
 
 def test_status_lists_chloe_missing_and_ben_late(term):
     _, status = term
     lines = {line.split("│")[1].strip(): line for line in status.splitlines() if "│" in line}
-    assert "not submitted" in lines["chloe"] and "0 / 11" in lines["chloe"]
-    assert "min" in lines["ben"] and "5" in lines["ben"]  # late, by minutes; 5 points off
-    assert "min" not in lines["ana"]
+    assert "not submitted" in lines[CHLOE] and "0 / 11" in lines[CHLOE]
+    assert "min" in lines[BEN] and "5" in lines[BEN]  # late, by minutes; 5 points off
+    assert "min" not in lines[ANA]
