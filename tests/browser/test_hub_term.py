@@ -118,6 +118,10 @@ def _instructor(*command: str, course: Course, exchange: Path) -> str:
     return done.stdout
 
 
+#: Any request that leaves the machine (formgrader asks a CDN for MathJax): refused.
+NOT_LOCAL = re.compile(r"^(?!http://127\.0\.0\.1[:/])")
+
+
 def _log_in(chromium, url: str, user: str, fresh_workspace: bool = False):
     """The hub's login page, filled as a person does; returns once JupyterLab is up.
 
@@ -126,6 +130,7 @@ def _log_in(chromium, url: str, user: str, fresh_workspace: bool = False):
     last session (the notebook in front, the Assignments tab behind it) are closed.
     """
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.route(NOT_LOCAL, lambda route: route.abort())  # a room with no internet
     page = context.new_page()
     page.goto(url + "/hub/login")
     page.fill("#username_input", user)
@@ -219,6 +224,11 @@ def _student_works(chromium, url: str, student: str, submit: bool) -> dict[str, 
         context.close()
 
 
+#: True once formgrader's submission page has loaded and bound the grades and comments.
+FORMGRADER_READY = """() => window.formgrader && formgrader.grades && formgrader.grades.loaded
+    && formgrader.comments && formgrader.comments.loaded"""
+
+
 def _hand_grade(chromium, url: str, course: Course) -> None:
     """Score and comment ana's essay in formgrader; wait until the gradebook has both."""
     with Gradebook(course.db_url, course.course_id) as gb:
@@ -226,6 +236,9 @@ def _hand_grade(chromium, url: str, course: Course) -> None:
     context, page = _log_in(chromium, url, INSTRUCTOR)
     try:
         page.goto(f"{url}/user/{INSTRUCTOR}/formgrader/submissions/{submission}/")
+        # formgrader binds its inputs when its grades and comments arrive; typed earlier, a
+        # score is never saved and the late load overwrites it (what CI's slower machine hit)
+        page.wait_for_function(FORMGRADER_READY, timeout=TIMEOUT_MS)
         page.locator("input.score#partie-c").fill(f"{HAND_SCORE:g}")
         page.locator("input.score#partie-c").press("Tab")
         page.locator("textarea#partie-c-comment").fill(COMMENT)
