@@ -48,7 +48,7 @@ c.GenerateAssignment.preprocessors = [
 # Late penalties count from each student's own deadline (extensions: `course extend`) and
 # follow the current score after a hand grade (grader/deadlines.py). Choose the method
 # here (or in ~/.jupyter/nbgrader_config.py), e.g.:
-#   c.LateSubmissionPlugin.penalty_method = "per_hour"   # none, zero, per_hour, percent_per_day
+#   c.CourseLatePenalty.penalty_method = "per_hour"   # none, zero, per_hour, percent_per_day
 #   c.CourseLatePenalty.points_per_hour = 0.5
 #   c.CourseLatePenalty.percent_per_day = 10
 c.AssignLatePenalties.plugin_class = "grader.deadlines.CourseLatePenalty"

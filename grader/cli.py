@@ -60,7 +60,7 @@ def _quiet_libraries() -> None:
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Course root (the folder with nbgrader_config.py). Default: found from here.",
+    help="Course root (the folder with nbgrader_config.py). Default: found from here, else $COURSE_DIR.",
 )
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:

@@ -46,11 +46,19 @@ class Course:
 
     @classmethod
     def find(cls, start: Path | None = None) -> Course:
-        """The course containing ``start`` (default: the working directory)."""
+        """The course containing ``start`` (default: the working directory).
+
+        Outside any course, the one ``$COURSE_DIR`` names: the hub sets it for the
+        instructor, whose terminal opens in their home, as nbgrader's config does for
+        nbgrader's commands (``hub/nbgrader_config.py``).
+        """
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / CONFIG_FILE).is_file():
                 return cls.load(folder)
+        named = os.environ.get("COURSE_DIR")
+        if named and (Path(named) / CONFIG_FILE).is_file():
+            return cls.load(Path(named))
         raise CourseError(f"no {CONFIG_FILE} in {here} or its parents: not inside a course")
 
     @classmethod

@@ -68,12 +68,16 @@ class Extension:
     until: datetime | None = None  # aware
 
     def deadline(self, due: datetime | None) -> datetime | None:
-        """The student's own deadline (aware), given the assignment's (aware or None)."""
+        """The student's own deadline (aware), given the assignment's (aware or None).
+
+        Never before the due date: an ``until`` that a later `course deadline` overtook
+        gives no extension rather than an earlier deadline. No due date, no deadline.
+        """
+        if due is None:
+            return None
         if self.until is not None:
-            return self.until
-        if due is None or self.hours is None:
-            return due
-        return due + timedelta(hours=self.hours)
+            return max(self.until, due)
+        return due + timedelta(hours=self.hours or 0)
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,11 @@ def extend(
         raise CourseError("an extension cannot be negative")
     with course.gradebook() as gb:
         due = load_deadline(gb, assignment).due
-        if until is not None and due is not None and until < due:
+        if due is None:
+            raise CourseError(
+                f"{assignment} has no due date: set one first (course deadline {assignment} …)"
+            )
+        if until is not None and until < due:
             raise CourseError(
                 f"{local_text(until)} is before the due date ({local_text(due)}): not an extension"
             )
@@ -253,6 +261,7 @@ def _require_student(gb: Any, course: Course, assignment: str, student: str) -> 
     if student not in known:
         raise CourseError(
             f"unknown student {student!r}: not in the gradebook nor in submitted/{assignment}"
+            f" (add the class with nbgrader db student add {student} or db student import)"
         )
 
 
@@ -366,25 +375,37 @@ def reapply_penalties(course: Course, assignment: str | None = None) -> int:
 
 
 def _reapply(course: Course, gb: Any, assignment: str) -> int:
-    from nbgrader.preprocessors import AssignLatePenalties
-
     try:
         record = gb.find_assignment(assignment)
     except MissingEntry:
         return 0
-    step = AssignLatePenalties(config=course.config)
-    step.init_plugin()
-    step.gradebook, step.assignment_id = gb, assignment
+    step = _penalty_step(course.config, gb, assignment)
     deadline = load_deadline(gb, assignment)
     changed = 0
     for submission in record.submissions:
-        step.student_id = submission.student.id
-        sync_extension(submission, deadline)
-        for notebook in submission.notebooks:
-            penalty = _penalty(step, submission, notebook)
-            if (notebook.late_submission_penalty or 0) != (penalty or 0):
-                changed += 1
-            notebook.late_submission_penalty = penalty
+        changed += _reapply_to(step, submission, deadline, submission.notebooks)
+    return changed
+
+
+def _penalty_step(config: Any, gb: Any, assignment: str) -> Any:
+    """nbgrader's AssignLatePenalties with the configured plugin, bound to ``gb``."""
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    step = AssignLatePenalties(config=config)
+    step.init_plugin()
+    step.gradebook, step.assignment_id = gb, assignment
+    return step
+
+
+def _reapply_to(step: Any, submission: Any, deadline: Deadline, notebooks: list[Any]) -> int:
+    """Store the current penalty of ``notebooks`` of ``submission``; how many changed."""
+    step.student_id = submission.student.id
+    sync_extension(submission, deadline)
+    changed = 0
+    for notebook in notebooks:
+        penalty = _penalty(step, submission, notebook)
+        changed += (notebook.late_submission_penalty or 0) != (penalty or 0)
+        notebook.late_submission_penalty = penalty
     return changed
 
 
@@ -411,19 +432,13 @@ class ReapplyLatePenalties(Preprocessor):
         self, nb: NotebookNode, resources: dict[str, Any]
     ) -> tuple[NotebookNode, dict[str, Any]]:
         from nbgrader.api import Gradebook
-        from nbgrader.preprocessors import AssignLatePenalties
 
         info = resources["nbgrader"]
-        step = AssignLatePenalties(config=self.config)
-        step.init_plugin()
+        assignment, student = info["assignment"], info["student"]
         with Gradebook(info["db_url"]) as gb:
-            step.gradebook, step.assignment_id = gb, info["assignment"]
-            step.student_id = info["student"]
-            submission = gb.find_submission(info["assignment"], info["student"])
-            sync_extension(submission, load_deadline(gb, info["assignment"]))
-            notebook = gb.find_submission_notebook(
-                info["notebook"], info["assignment"], info["student"]
-            )
-            notebook.late_submission_penalty = _penalty(step, submission, notebook)
+            submission = gb.find_submission(assignment, student)
+            notebook = gb.find_submission_notebook(info["notebook"], assignment, student)
+            step = _penalty_step(self.config, gb, assignment)
+            _reapply_to(step, submission, load_deadline(gb, assignment), [notebook])
             gb.db.commit()
         return nb, resources

@@ -64,6 +64,8 @@ def server_environment(user: str) -> dict[str, str]:
     env = {name: os.environ[name] for name in SHARED_ENV if name in os.environ}
     if user == INSTRUCTOR and os.environ.get("COURSE_DIR"):
         env["COURSE_DIR"] = os.environ["COURSE_DIR"]  # formgrader's course (nbgrader_config)
+    # a terminal in JupyterLab finds `course` and `nbgrader` of the course's environment
+    env["PATH"] = os.pathsep.join([PYTHON_BIN, os.environ.get("PATH", os.defpath)])
     return {**env, "JUPYTER_CONFIG_PATH": os.pathsep.join(path)}
 
 

@@ -27,6 +27,7 @@ c.ExchangeFactory.release_feedback = _PRIVATE + "ReleaseFeedback"
 c.ExchangeFactory.fetch_feedback = _PRIVATE + "FetchFeedback"
 c.ExchangeFactory.list = _PRIVATE + "List"
 
-# The instructor's course folder, for formgrader (set by hub/start.sh from COURSE_DIR).
+# The instructor's course folder, for formgrader and nbgrader's commands run from anywhere
+# (COURSE_DIR, which hub/jupyterhub_config.py passes to the instructor's server only).
 if os.environ.get("COURSE_DIR"):
     c.CourseDirectory.root = os.environ["COURSE_DIR"]

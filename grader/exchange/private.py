@@ -23,7 +23,7 @@ import re
 import stat
 from datetime import UTC, datetime, timedelta
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Gradebook
 from nbgrader.exchange.default import (
     Exchange,
     ExchangeCollect,
@@ -36,16 +36,19 @@ from nbgrader.exchange.default import (
 )
 from nbgrader.exchange.default.collect import groupby
 from nbgrader.utils import get_username, notebook_hash
-from traitlets import Bool
+from traitlets import Bool, Float
+
+from grader.deadlines import load_deadline, to_gradebook
 
 #: Modes inside a submission. The privacy is the student's folder (2770), not these: a
 #: student's chmod cannot keep the setgid bit of a group they are not in, so the files of
 #: a submission end up in the student's own group, which the graders read through "other".
 FILE_MODE = 0o644
 DIR_MODE = 0o755
-#: nbgrader's submit names a submission by its start time and writes the files just after;
-#: files changed later than this after that name mean the name is not when it was handed in.
-CLOCK_SLACK = timedelta(minutes=5)
+
+
+#: The private folders, as a student reads their names in an error.
+FOLDER_NAMES = {"inbound": "de remise", "feedback": "de retours"}
 
 
 def account_name() -> str:
@@ -56,30 +59,39 @@ def account_name() -> str:
 class PrivateExchange(Exchange):
     """Paths of the private layout, shared by every operation."""
 
-    def course_path(self) -> str:
+    def course_root(self) -> str:
+        """``<root>/<course_id>``. Not ``course_path``: nbgrader assigns that attribute."""
         return os.path.join(self.root, self.coursedir.course_id)
 
     def student_folder(self, kind: str, student: str) -> str:
         """``inbound/<student>`` or ``feedback/<student>``: where only that student goes."""
-        return os.path.join(self.course_path(), kind, student)
+        return os.path.join(self.course_root(), kind, student)
 
     def ensure_root(self) -> None:
         """The root is made once by the setup (root-owned, 0755); never opened up to 0777."""
         if not os.path.isdir(self.root):
-            self.fail(f"Exchange not set up (run hub/start.sh or course hub-setup): {self.root}")
+            self.fail(  # students read it in the Assignments tab
+                f"L'espace d'échange du cours n'est pas prêt ({self.root}) : prévenez votre "
+                "formateur (hub/start.sh ou python -m grader.exchange.setup le prépare)."
+            )
 
     def own_student_id(self) -> str:
         """The student submitting or fetching: their account, whatever the command line says."""
         student = get_username()
         asked = self.coursedir.student_id
         if asked not in ("", "*", student):
-            self.fail(f"You can only hand in or fetch as yourself ({student}), not as {asked}.")
+            self.fail(
+                f"Vous ne pouvez rendre ou récupérer qu'en votre nom ({student}), pas {asked}."
+            )
         return student
 
     def private_folder(self, kind: str, student: str) -> str:
         folder = self.student_folder(kind, student)
         if not os.path.isdir(folder) or not os.access(folder, os.W_OK | os.X_OK):
-            self.fail(f"No {kind} folder for {student}; ask your instructor: {folder}")
+            self.fail(
+                f"Pas de dossier {FOLDER_NAMES[kind]} pour {student} : prévenez votre "
+                f"formateur ({folder})."
+            )
         return folder
 
 
@@ -91,8 +103,11 @@ class PrivateReleaseAssignment(PrivateExchange, ExchangeReleaseAssignment):
     """Releases into ``outbound/``; refuses to create the shared inbound nbgrader would make."""
 
     def init_dest(self) -> None:
-        if not os.path.isdir(os.path.join(self.course_path(), "inbound")):
-            self.fail(f"Exchange not set up for {self.coursedir.course_id}: run the hub setup.")
+        if not os.path.isdir(os.path.join(self.course_root(), "inbound")):
+            self.fail(
+                f"Exchange not set up for {self.coursedir.course_id}: "
+                "run hub/start.sh or python -m grader.exchange.setup."
+            )
         super().init_dest()
 
 
@@ -130,6 +145,12 @@ class PrivateCollect(PrivateExchange, ExchangeCollect):
         "name says (a backdated or edited submission). Turn off only after copying or "
         "restoring the exchange, which sets every change time to the time of the copy.",
     ).tag(config=True)
+    clock_slack_seconds = Float(
+        300.0,
+        help="nbgrader's submit names a submission by its start time and writes the files "
+        "just after; files changed longer than this after that time mean the name is not "
+        "when it was handed in.",
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -139,7 +160,7 @@ class PrivateCollect(PrivateExchange, ExchangeCollect):
     def init_src(self) -> None:
         if self.coursedir.course_id == "":
             self.fail("No course id specified. Re-run with --course flag.")
-        self.inbound_path = os.path.join(self.course_path(), "inbound")
+        self.inbound_path = os.path.join(self.course_root(), "inbound")
         if not os.access(self.inbound_path, os.R_OK | os.X_OK):
             self.fail(f"You don't have read permissions for the directory: {self.inbound_path}")
         asked = self.coursedir.student_id or "*"
@@ -161,7 +182,7 @@ class PrivateCollect(PrivateExchange, ExchangeCollect):
         if not self.check_change_time:
             return record
         written = last_change(path)
-        if written - record["timestamp"] > CLOCK_SLACK:
+        if written - record["timestamp"] > timedelta(seconds=self.clock_slack_seconds):
             self.log.warning(
                 "Corrected the time of %s: named %s, its files last changed %s; counted from then",
                 record["filename"], record["timestamp"], written,
@@ -180,16 +201,18 @@ class PrivateCollect(PrivateExchange, ExchangeCollect):
                 handle.write(stamp)
 
     def _latest(self, by_student: dict[str, list[dict]]) -> list[dict]:
-        """nbgrader's choice per student: the latest, or the latest on time with --before-duedate."""
+        """nbgrader's choice per student: the latest, or with --before-duedate the latest
+        handed in by the student's own deadline (their extension included)."""
         with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
-            try:
-                self.duedate = gradebook.find_assignment(self.coursedir.assignment_id).duedate
-            except MissingEntry:
-                self.duedate = None
+            deadline = load_deadline(gradebook, self.coursedir.assignment_id)
+            gradebook.db.commit()  # the extensions table may just have been created
+        self.duedate = to_gradebook(deadline.due) if deadline.due else None
         chosen = []
-        for records in by_student.values():
+        for student, records in by_student.items():
             records = self._sort_by_timestamp(records)
-            on_time = [r for r in records if self.duedate and r["timestamp"] <= self.duedate]
+            own = deadline.for_student(student)
+            limit = to_gradebook(own) if own else None
+            on_time = [r for r in records if limit and r["timestamp"] <= limit]
             chosen.append(on_time[0] if self.before_duedate and on_time else records[0])
         return chosen
 
@@ -243,7 +266,7 @@ class PrivateReleaseFeedback(PrivateExchange, ExchangeReleaseFeedback):
     def init_dest(self) -> None:
         if self.coursedir.course_id == "":
             self.fail("No course id specified. Re-run with --course flag.")
-        self.dest_path = os.path.join(self.course_path(), "feedback")
+        self.dest_path = os.path.join(self.course_root(), "feedback")
 
     def copy_files(self) -> None:
         shared = self.dest_path

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ pytestmark = pytest.mark.integration
 
 PROF, ANA, BEN = "exprof", "exana", "exben"
 BACKDATED = "2025-01-06 08:00:00.000000 UTC"
+SECRET = "corrigé du formateur : answer = 1"
 COURSE = "communautes-en-ligne"
 NBGRADER = str(TOOLS / "nbgrader")
 DEFAULT_CONFIG = (  # nbgrader's default exchange, as its documentation sets it up
@@ -140,7 +142,7 @@ def _forge(term: Term) -> None:
     work = home(BEN) / f"travail-{term.kind}"
     path = work / "ps1" / "ps1.ipynb"
     run_as(BEN, sys.executable, "-c", _answer_code(path, "answer = 0  # par ben"))
-    term.nbgrader(BEN, "submit", "ps1", "--student", ANA, cwd=work, ok=False)
+    term.submit_as_ana = term.nbgrader(BEN, "submit", "ps1", "--student", ANA, cwd=work, ok=False)
     if term.kind == "private":  # a folder named for ana, in his own inbound folder
         own = term.exchange / COURSE / "inbound" / BEN / f"{ANA}+ps1+2099-01-01 00:00:00.000000 UTC"
         run_as(BEN, "cp", "-r", str(work / "ps1"), str(own))
@@ -159,6 +161,71 @@ def _backdate(term: Term) -> None:
     )
     done = run_as(BEN, sys.executable, "-c", script, str(real), str(real.with_name(old)))
     assert done.returncode == 0, done.stderr
+
+
+def _collect_aside(
+    term: Term, name: str, *options: str
+) -> tuple[Path, subprocess.CompletedProcess]:
+    """``nbgrader collect ps1`` as the instructor into a course folder of its own.
+
+    The term's course (and what the other tests read from it) stays as the first collect
+    left it; each later attack is judged on what this collect made of it.
+    """
+    root = home(PROF) / f"aside-{term.kind}-{name}"
+    run_as(PROF, "rm", "-rf", str(root))
+    run_as(PROF, "mkdir", "-p", str(root))
+    done = term.nbgrader(PROF, "collect", "ps1", "--student", BEN, *options, cwd=root, ok=False)
+    return root, done
+
+
+def _ben_folder(term: Term) -> Path:
+    inbound = term.exchange / COURSE / "inbound"
+    return inbound / BEN if term.kind == "private" else inbound
+
+
+def _smuggle_through_a_link(term: Term) -> None:
+    """Ben hands in a link to a file only the instructor can read; collect runs as them.
+
+    Followed, the link would copy the instructor's file into ben's submission, and
+    feedback would carry it back to him.
+    """
+    secret = home(PROF) / f"corrige-{term.kind}.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    shutil.chown(secret, PROF, PROF)
+    os.chmod(secret, 0o600)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    folder = _ben_folder(term) / f"{BEN}+ps1+{stamp}"
+    script = (
+        "import os, sys\n"
+        "folder, secret, stamp = sys.argv[1:]\n"
+        "os.mkdir(folder)\n"
+        "os.symlink(secret, os.path.join(folder, 'ps1.ipynb'))\n"
+        "open(os.path.join(folder, 'timestamp.txt'), 'w').write(stamp)\n"
+    )
+    done = run_as(BEN, sys.executable, "-c", script, str(folder), str(secret), stamp)
+    assert done.returncode == 0, done.stderr
+    term.link_collect = _collect_aside(term, "link")
+    run_as(BEN, "rm", "-rf", str(folder))  # he takes it back; the next attack is another
+
+
+def _edit_after_handing_in(term: Term) -> None:
+    """Ben hands in, then rewrites his notebook in place (no rename) seconds later.
+
+    The instructor's collect allows one second between a hand-in's name and its files
+    (five minutes in real use), so two seconds are an edit after the hand-in.
+    """
+    work = home(BEN) / f"travail-{term.kind}"
+    term.nbgrader(BEN, "submit", "ps1", cwd=work)
+    (latest,) = [
+        path
+        for path in sorted(_ben_folder(term).glob(f"{BEN}+ps1+*"))
+        if BACKDATED not in path.name
+    ][-1:]
+    term.edit_named = parse_utc(latest.name.split("+")[2])
+    time.sleep(2)
+    notebook = latest / "ps1.ipynb"
+    run_as(BEN, sys.executable, "-c", _answer_code(notebook, "answer = 1  # corrigé après coup"))
+    term.edit_collect = _collect_aside(term, "edit", "--PrivateCollect.clock_slack_seconds=1")
 
 
 def _grade_and_give_feedback(term: Term) -> None:
@@ -188,6 +255,8 @@ def _term(kind: str, base: Path) -> Term:
     _forge(term)
     _backdate(term)
     _grade_and_give_feedback(term)
+    _smuggle_through_a_link(term)
+    _edit_after_handing_in(term)
     return term
 
 
@@ -195,7 +264,11 @@ def _term(kind: str, base: Path) -> Term:
 def attack(request, term) -> Term:
     """The term; on nbgrader's default exchange the attack is expected to succeed."""
     if term.kind == "default":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="default exchange allows it"))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True, raises=AssertionError, reason="default exchange allows it"
+            )
+        )
     return term
 
 
@@ -263,3 +336,28 @@ def test_ben_cannot_backdate_his_hand_in(attack):
         assert gradebook.find_submission("ps1", BEN).timestamp.year > 2025
     corrected = [line for line in attack.collect.stderr.splitlines() if "Corrected" in line]
     assert len(corrected) == 1 and BEN in corrected[0], attack.collect.stderr
+
+
+def test_submit_refuses_another_students_name(term):
+    if term.kind == "default":
+        pytest.skip("nbgrader's submit ignores --student: it hands in under the account's name")
+    done = term.submit_as_ana
+    assert done.returncode != 0, done.stdout
+    assert f"qu'en votre nom ({BEN}), pas {ANA}" in done.stdout + done.stderr
+
+
+def test_ben_cannot_smuggle_the_instructors_file_through_a_link(attack):
+    """Refused at collect: nothing of the instructor's file reaches ben's submission."""
+    root, done = attack.link_collect
+    collected = root / "submitted" / BEN / "ps1" / "ps1.ipynb"
+    assert not (collected.is_file() and SECRET in collected.read_text(errors="replace"))
+    refused = [line for line in done.stderr.splitlines() if "Refused" in line]
+    assert any("symbolic link" in line for line in refused), done.stderr
+
+
+def test_an_edit_after_the_hand_in_counts_from_the_edit(attack):
+    """No rename, no timestamp.txt: only the notebook changed, two seconds later."""
+    root, done = attack.edit_collect
+    stamp = parse_utc((root / "submitted" / BEN / "ps1" / "timestamp.txt").read_text())
+    assert stamp - attack.edit_named >= timedelta(seconds=1.5), done.stderr
+    assert "corrigé après coup" in (root / "submitted" / BEN / "ps1" / "ps1.ipynb").read_text()

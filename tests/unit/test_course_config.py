@@ -77,3 +77,18 @@ def test_a_broken_user_file_is_skipped_but_a_broken_course_file_is_an_error(laye
 def test_a_folder_without_course_config_is_an_error(tmp_path):
     with pytest.raises(CourseError, match="no such file"):
         Course.load(tmp_path)
+
+
+def test_outside_a_course_find_takes_the_course_dir_the_hub_names(tmp_path, monkeypatch):
+    """The instructor's terminal on the hub opens in their home, not in the course."""
+    course, home = tmp_path / "cours", tmp_path / "home"
+    course.mkdir()
+    home.mkdir()
+    (course / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    monkeypatch.delenv("COURSE_DIR", raising=False)
+    with pytest.raises(CourseError, match="not inside a course"):
+        Course.find(home)
+    monkeypatch.setenv("COURSE_DIR", str(course))
+    assert Course.find(home).root == course.resolve()
+    (home / "nbgrader_config.py").write_text("c = get_config()\n", encoding="utf-8")
+    assert Course.find(home).root == home.resolve()  # the course you are in comes first

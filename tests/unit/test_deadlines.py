@@ -110,3 +110,31 @@ def test_extensions_are_checked_replaced_and_removed(course):
     assert not extend(course, ESSAY, "amelie", hours=0).extensions
     assert show_deadline(course, ESSAY).due == DUE
     assert _penalties(course)["amelie"] == 2.5
+
+
+def test_a_due_date_moved_past_an_extension_never_makes_a_deadline_earlier(course):
+    """Extended until the 21st; then the class gets until the 25th: amelie too, not the 21st."""
+    from grader.deadlines import set_deadline
+
+    extend(course, ESSAY, "amelie", until=DUE + timedelta(days=1))
+    later = DUE + timedelta(days=5)
+    deadline = set_deadline(course, ESSAY, later)
+    assert deadline.for_student("amelie") == later
+    with Gradebook(course.db_url, course.course_id) as gb:
+        assert gb.find_submission(ESSAY, "amelie").extension in (None, timedelta(0))
+    assert _penalties(course) == {"amelie": 0.0, "bastien": 0.0, "chloe": 0.0}
+
+
+def test_no_extension_without_a_due_date(course):
+    with Gradebook(course.db_url, course.course_id) as gb:
+        gb.find_assignment(ESSAY).duedate = None
+        gb.db.commit()
+    with pytest.raises(CourseError, match="no due date: set one first"):
+        extend(course, ESSAY, "amelie", until=DUE + timedelta(days=1))
+
+
+def test_the_courses_own_name_for_the_method_wins_over_nbgraders(course):
+    """README's ``c.CourseLatePenalty.penalty_method``; nbgrader's name is per_hour here."""
+    course.config.CourseLatePenalty.penalty_method = "zero"
+    reapply_penalties(course, ESSAY)
+    assert _penalties(course) == {"amelie": 7.0, "bastien": 6.0, "chloe": 1.0}

@@ -64,13 +64,17 @@ def test_system_nbgrader_config_names_the_course_and_the_private_exchange(monkey
 
 
 def test_servers_get_the_exchange_config_and_students_the_student_settings(monkeypatch):
-    config = _hub_config(monkeypatch, COURSE_INSTRUCTOR="prof", NBGRADER_EXCHANGE="/srv/x")
+    config = _hub_config(
+        monkeypatch, COURSE_INSTRUCTOR="prof", NBGRADER_EXCHANGE="/srv/x", COURSE_BIN="/opt/cours"
+    )
     hook = config.Spawner.pre_spawn_hook
     paths = {}
     for user in ("prof", "ana"):
         spawner = SimpleNamespace(user=SimpleNamespace(name=user), args=[], environment={})
         hook(spawner)
         assert spawner.environment["NBGRADER_EXCHANGE"] == "/srv/x"
+        # a terminal finds `course` and `nbgrader` (README's weekly commands)
+        assert spawner.environment["PATH"].split(os.pathsep)[0] == "/opt/cours"
         paths[user] = spawner.environment["JUPYTER_CONFIG_PATH"].split(os.pathsep)
     assert paths["prof"] == [str(HUB)]
     assert paths["ana"] == [str(REPO / "jupyter-config" / "student"), str(HUB)]
